@@ -1,0 +1,309 @@
+from dataclasses import dataclass
+from datetime import timedelta
+
+import django_filters
+from django import forms
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.http import QueryDict
+from django.utils import timezone
+
+from .models import Commissioner, Contract, Mutual, Region, Sector
+
+MAX_MONEY = 10**12 - 1
+ALL_STATUSES = "all"
+SORTS = {
+    "name": ("Name, A to Z", [F("name").asc()]),
+    "-name": ("Name, Z to A", [F("name").desc()]),
+    "value": (
+        "Annual value, highest first",
+        [F("annual_value").desc(nulls_last=True), F("name").asc()],
+    ),
+    "staff": (
+        "Staff, most first",
+        [F("staff_count").desc(nulls_last=True), F("name").asc()],
+    ),
+    "spun_out": (
+        "Year spun out, earliest first",
+        [F("year_spun_out").asc(nulls_last=True), F("name").asc()],
+    ),
+    "-spun_out": (
+        "Year spun out, latest first",
+        [F("year_spun_out").desc(nulls_last=True), F("name").asc()],
+    ),
+}
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    options: list
+    multiple: bool = True
+
+    @property
+    def has_selection(self):
+        return any(option.selected for option in self.options)
+
+
+class LenientFilterSet(django_filters.FilterSet):
+    """Filter with the parameters that make sense and list the ones ignored, instead of failing."""
+
+    def __init__(self, data=None, *args, **kwargs):
+        data = data.copy() if data is not None else QueryDict(mutable=True)
+        self.ignored = []
+        for name, filter_ in self.base_filters.items():
+            values = data.getlist(name)
+            if (
+                isinstance(
+                    filter_,
+                    django_filters.MultipleChoiceFilter | django_filters.ModelMultipleChoiceFilter,
+                )
+                and values
+            ):
+                known = self.known_values(filter_, values)
+                for value in values:
+                    if value not in known:
+                        self.ignored.append(
+                            f"Ignored {filter_.label.lower()} “{shorten(value)}”: there is no such {filter_.label.lower()}."
+                        )
+                data.setlist(name, [value for value in values if value in known])
+        super().__init__(data, *args, **kwargs)
+
+    @staticmethod
+    def known_values(filter_, values):
+        if isinstance(filter_, django_filters.ModelMultipleChoiceFilter):
+            return set(filter_.queryset.filter(slug__in=values).values_list("slug", flat=True))
+        return {str(value) for value, _ in filter_.extra["choices"]}
+
+    @property
+    def messages(self):
+        """Return a sentence for every parameter value that was ignored."""
+        messages = list(self.ignored)
+        for name, errors in self.errors.items():
+            label = self.filters[name].label if name in self.filters else name
+            raw = shorten(self.data.get(name, ""))
+            messages.extend(f"Ignored {label.lower()} “{raw}”: {error}" for error in errors)
+        return messages
+
+    def selection_without(self, name):
+        """Return the selection with every valid filter applied except `name` (and sorting)."""
+        queryset = self.queryset.all()
+        for other, value in self.form.cleaned_data.items():
+            if other not in (name, "sort"):
+                queryset = self.filters[other].filter(queryset, value)
+        return queryset
+
+
+def shorten(text, length=40):
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+class MutualFilter(LenientFilterSet):
+    q = django_filters.CharFilter(method="search", label="Search", max_length=200)
+    sector = django_filters.ModelMultipleChoiceFilter(
+        queryset=Sector.objects.all(),
+        to_field_name="slug",
+        method="in_sectors",
+        label="Sector",
+    )
+    region = django_filters.ModelMultipleChoiceFilter(
+        queryset=Region.objects.all(),
+        to_field_name="slug",
+        field_name="region__slug",
+        label="Region",
+    )
+    legal_form = django_filters.MultipleChoiceFilter(
+        choices=Mutual.LegalForm.choices, field_name="legal_form", label="Legal form"
+    )
+    funding = django_filters.MultipleChoiceFilter(
+        choices=Contract.FundingType.choices, method="with_funding", label="Funding"
+    )
+    commissioner = django_filters.ModelMultipleChoiceFilter(
+        queryset=Commissioner.objects.all(),
+        to_field_name="slug",
+        method="with_commissioner",
+        label="Buyer",
+    )
+    value_min = django_filters.NumberFilter(
+        method="annual_value_at_least",
+        label="Annual value from (£)",
+        min_value=0,
+        max_value=MAX_MONEY,
+        decimal_places=2,
+    )
+    value_max = django_filters.NumberFilter(
+        method="annual_value_at_most",
+        label="Annual value up to (£)",
+        min_value=0,
+        max_value=MAX_MONEY,
+        decimal_places=2,
+    )
+    spun_out_from = IntegerFilter(
+        field_name="year_spun_out",
+        lookup_expr="gte",
+        label="Spun out in or after",
+        min_value=1900,
+        max_value=2100,
+    )
+    spun_out_to = IntegerFilter(
+        field_name="year_spun_out",
+        lookup_expr="lte",
+        label="Spun out in or before",
+        min_value=1900,
+        max_value=2100,
+    )
+    ending_within = IntegerFilter(
+        method="contract_ending_within",
+        label="Contract ending within (months)",
+        min_value=0,
+        max_value=600,
+    )
+    status = django_filters.ChoiceFilter(
+        choices=[*Mutual.Status.choices, (ALL_STATUSES, "All, including closed")],
+        method="with_status",
+        label="Status",
+        empty_label=None,
+    )
+    sort = django_filters.ChoiceFilter(
+        choices=[(key, label) for key, (label, _) in SORTS.items()],
+        method="sort_by",
+        label="Sort by",
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Mutual
+        fields = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        data = data.copy() if data is not None else QueryDict(mutable=True)
+        data.setdefault("status", Mutual.Status.ACTIVE)
+        super().__init__(data, *args, **kwargs)
+
+    def search(self, queryset, name, value):
+        words = value.split()[:10]
+        for word in words:
+            queryset = queryset.filter(
+                Q(name__icontains=word)
+                | Q(summary__icontains=word)
+                | Q(services__icontains=word)
+                | Q(town__icontains=word)
+                | Q(parent_body__icontains=word)
+            )
+        return queryset
+
+    def in_sectors(self, queryset, name, sectors):
+        if not sectors:
+            return queryset
+        memberships = Mutual.sectors.through.objects.filter(mutual=OuterRef("pk"), sector__in=sectors)
+        return queryset.filter(Exists(memberships))
+
+    def with_funding(self, queryset, name, types):
+        if not types:
+            return queryset
+        return queryset.filter(Exists(Contract.objects.filter(mutual=OuterRef("pk"), funding_type__in=types)))
+
+    def with_commissioner(self, queryset, name, commissioners):
+        if not commissioners:
+            return queryset
+        return queryset.filter(Exists(Contract.objects.filter(mutual=OuterRef("pk"), commissioner__in=commissioners)))
+
+    def annual_value_at_least(self, queryset, name, value):
+        return with_annual_value(queryset).filter(annual_value__gte=value)
+
+    def annual_value_at_most(self, queryset, name, value):
+        return with_annual_value(queryset).filter(annual_value__lte=value)
+
+    def contract_ending_within(self, queryset, name, months):
+        today = timezone.localdate()
+        horizon = today + timedelta(days=round(months * 30.44))
+        ending = Contract.objects.filter(mutual=OuterRef("pk")).ending_between(today.year, horizon.year)
+        return queryset.filter(Exists(ending))
+
+    def with_status(self, queryset, name, value):
+        return queryset if value == ALL_STATUSES else queryset.with_status(value)
+
+    def sort_by(self, queryset, name, value):
+        if value == "value":
+            queryset = with_annual_value(queryset)
+        return queryset.order_by(*SORTS[value][1])
+
+    def facets(self):
+        """Return the sector, region, legal form, funding and status options with counts for the selection."""
+        data = self.form.cleaned_data
+        sectors = Sector.objects.annotate(
+            count=Count(
+                "mutuals",
+                filter=Q(mutuals__in=self.selection_without("sector").values("pk")),
+            )
+        )
+        regions = Region.objects.annotate(
+            count=Count(
+                "mutuals",
+                filter=Q(mutuals__in=self.selection_without("region").values("pk")),
+            )
+        )
+        legal_forms = self.selection_without("legal_form").count_by("legal_form")
+        funding = self.selection_without("funding").count_by_funding()
+        statuses = self.selection_without("status").count_by("status")
+        chosen_sectors = {sector.slug for sector in data.get("sector") or []}
+        chosen_regions = {region.slug for region in data.get("region") or []}
+        return [
+            Facet(
+                "sector",
+                "Sector",
+                [FacetOption(s.slug, s.name, s.count, s.slug in chosen_sectors) for s in sectors],
+            ),
+            Facet(
+                "region",
+                "Region",
+                [FacetOption(r.slug, r.name, r.count, r.slug in chosen_regions) for r in regions],
+            ),
+            choice_facet(
+                "legal_form",
+                "Legal form",
+                Mutual.LegalForm.choices,
+                legal_forms,
+                data.get("legal_form"),
+            ),
+            choice_facet(
+                "funding",
+                "Funding",
+                Contract.FundingType.choices,
+                funding,
+                data.get("funding"),
+            ),
+            status_facet(statuses, data.get("status") or Mutual.Status.ACTIVE),
+        ]
+
+
+def choice_facet(name, label, choices, counts, chosen):
+    chosen = set(chosen or [])
+    return Facet(
+        name,
+        label,
+        [FacetOption(value, text, counts.get(value, 0), value in chosen) for value, text in choices],
+    )
+
+
+def status_facet(counts, chosen):
+    facet = choice_facet("status", "Status", Mutual.Status.choices, counts, [chosen])
+    facet.options.append(FacetOption(ALL_STATUSES, "All", sum(counts.values()), chosen == ALL_STATUSES))
+    facet.multiple = False
+    return facet
+
+
+def with_annual_value(queryset):
+    return queryset if "annual_value" in queryset.query.annotations else queryset.with_annual_value()

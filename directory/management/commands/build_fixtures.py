@@ -1,0 +1,56 @@
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from .import_research import DEFAULT_DATA_DIR
+
+SEED_MODELS = [
+    "directory.region",
+    "directory.sector",
+    "directory.commissioner",
+    "directory.mutual",
+    "directory.contract",
+    "directory.source",
+    "directory.publishedfigure",
+]
+DEFAULT_OUTPUT = Path(settings.BASE_DIR) / "fixtures" / "mutuals.json"
+
+
+class Command(BaseCommand):
+    help = "Regenerate fixtures/mutuals.json from the research CSV files, through a fresh SQLite database."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
+        parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+
+    def handle(self, *args, data_dir, output, **options):
+        manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
+        with tempfile.TemporaryDirectory() as scratch:
+            # A fresh database gives the fixture stable primary keys, whatever the working database holds.
+            env = {
+                **os.environ,
+                "DATABASE_URL": f"sqlite:///{Path(scratch) / 'seed.sqlite3'}",
+            }
+            steps = [
+                ["migrate", "--no-input", "--verbosity", "0"],
+                ["import_research", "--data-dir", str(data_dir.resolve())],
+                [
+                    "dumpdata",
+                    *SEED_MODELS,
+                    "--natural-foreign",
+                    "--indent",
+                    "1",
+                    "--output",
+                    str(output.resolve()),
+                ],
+            ]
+            for step in steps:
+                completed = subprocess.run([*manage, *step], env=env, capture_output=True, text=True)
+                if completed.returncode:
+                    raise CommandError(f"{' '.join(step[:1])} failed:\n{completed.stderr or completed.stdout}")
+        self.stdout.write(f"Wrote {output}.")

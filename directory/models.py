@@ -1,0 +1,673 @@
+from decimal import ROUND_HALF_UP, Decimal
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+# England's bounding box, Isles of Scilly to Berwick-upon-Tweed, Land's End to Lowestoft.
+ENGLAND_LATITUDE = (49.8, 55.9)
+ENGLAND_LONGITUDE = (-6.5, 1.8)
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
+
+COMPANIES_HOUSE_NUMBER = r"^([0-9]{8}|[A-Z]{2}[0-9]{6})$"
+FCA_MUTUALS_NUMBER = r"^(IP|RS)?[0-9]{1,6}R?$"
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+def year_field(verbose_name, help_text):
+    return models.PositiveSmallIntegerField(
+        verbose_name,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(EARLIEST_YEAR), MaxValueValidator(LATEST_YEAR)],
+        help_text=help_text,
+    )
+
+
+def year_in_range(field):
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": EARLIEST_YEAR, f"{field}__lte": LATEST_YEAR})
+
+
+class NaturalKeyManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class GroupQuerySet(models.QuerySet):
+    def with_active_counts(self):
+        """Annotate `active_count`: how many published, active mutuals each group has."""
+        active = Mutual.objects.published().with_status(Mutual.Status.ACTIVE).values("pk")
+        return self.annotate(active_count=Count("mutuals", filter=Q(mutuals__in=active)))
+
+
+GroupManager = NaturalKeyManager.from_queryset(GroupQuerySet)
+
+
+class Region(models.Model):
+    name = models.CharField(max_length=40, unique=True)
+    slug = models.SlugField(max_length=40, unique=True)
+    ons_code = models.CharField(
+        "ONS code",
+        max_length=9,
+        unique=True,
+        validators=[RegexValidator(r"^E12[0-9]{6}$", "An English region's ONS code looks like E12000007.")],
+        help_text="The Office for National Statistics code of the region, e.g. E12000007 for London.",
+    )
+
+    objects = GroupManager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("directory:region-detail", kwargs={"slug": self.slug})
+
+
+class Sector(models.Model):
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    description = models.TextField(blank=True, help_text="One or two sentences shown on the sector's page.")
+
+    objects = GroupManager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("directory:sector-detail", kwargs={"slug": self.slug})
+
+
+class MutualQuerySet(models.QuerySet):
+    def published(self):
+        """Return the mutuals the public may see: the one place publication is decided."""
+        return self.filter(is_published=True)
+
+    def with_status(self, *statuses):
+        """Return mutuals in any of the given lifecycle statuses."""
+        return self.filter(status__in=statuses)
+
+    def in_sector(self, sector):
+        """Return mutuals working in the sector, primary or not."""
+        return self.filter(sectors=sector)
+
+    def in_region(self, region):
+        """Return mutuals based in the region."""
+        return self.filter(region=region)
+
+    def with_annual_value(self, year=None):
+        """Annotate `annual_value`: the sum of annual equivalents of contracts current in `year`."""
+        contracts = Contract.objects.filter(mutual=OuterRef("pk")).current(year)
+        total = contracts.order_by().values("mutual").annotate(total=Sum("annual_value_gbp")).values("total")
+        return self.annotate(annual_value=Subquery(total, output_field=models.DecimalField(**MONEY)))
+
+    def count_by(self, field):
+        """Return {value of `field`: number of mutuals}."""
+        rows = self.order_by().values(field).annotate(count=Count("pk"))
+        return {row[field]: row["count"] for row in rows}
+
+    def count_by_funding(self):
+        """Return {funding type: number of mutuals with funding of that type}."""
+        rows = (
+            Contract.objects.filter(mutual__in=self.values("pk"))
+            .order_by()
+            .values("funding_type")
+            .annotate(count=Count("mutual", distinct=True))
+        )
+        return {row["funding_type"]: row["count"] for row in rows}
+
+    def headline_figures(self):
+        """Return the count, sectors, regions and known annual contract value of these mutuals."""
+        value = (
+            Contract.objects.filter(mutual__in=self.values("pk"))
+            .current()
+            .aggregate(total=Sum("annual_value_gbp"), mutuals=Count("mutual", distinct=True))
+        )
+        counts = self.aggregate(total=Count("pk"), active=Count("pk", filter=Q(status=Mutual.Status.ACTIVE)))
+        return {
+            "mutuals": counts["total"],
+            "active": counts["active"],
+            "sectors": Sector.objects.filter(mutuals__in=self.values("pk")).distinct().count(),
+            "regions": Region.objects.filter(mutuals__in=self.values("pk")).distinct().count(),
+            "annual_value": value["total"],
+            "mutuals_with_value": value["mutuals"],
+        }
+
+    def for_listing(self):
+        """Return mutuals with what a listing row shows: region, sectors and annual value."""
+        return self.select_related("region", "primary_sector").prefetch_related("sectors").with_annual_value()
+
+    def for_detail(self):
+        """Return mutuals with everything their own page shows."""
+        return (
+            self.select_related("region", "primary_sector")
+            .prefetch_related(
+                "sectors",
+                "sources",
+                models.Prefetch("contracts", Contract.objects.select_related("commissioner")),
+            )
+            .with_annual_value()
+        )
+
+
+class Mutual(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        CLOSED = "closed", "Closed"
+        MERGED = "merged", "Merged or absorbed"
+        RETURNED_IN_HOUSE = "returned-in-house", "Returned in-house"
+
+    class Evidence(models.TextChoices):
+        PSM = "psm", "Staff-owned or staff-controlled mutual"
+        UNCONFIRMED = (
+            "staff-control-unconfirmed",
+            "Spin-out; staff ownership or control not confirmed",
+        )
+        BORDERLINE = "borderline", "Borderline case"
+
+    class LegalForm(models.TextChoices):
+        CIC = "community-interest-company", "Community interest company"
+        CBS = "community-benefit-society", "Community benefit society"
+        COOPERATIVE = "co-operative", "Co-operative"
+        CLG = "company-limited-by-guarantee", "Company limited by guarantee"
+        CLS = "company-limited-by-shares", "Company limited by shares"
+        CHARITY = "charity", "Charity"
+
+    class Register(models.TextChoices):
+        COMPANIES_HOUSE = "GB-COH", "Companies House"
+        FCA_MUTUALS = "GB-MPR", "FCA Mutuals Public Register"
+
+    class LocationBasis(models.TextChoices):
+        ADDRESS = "address", "Street address"
+        POSTCODE = "postcode", "Postcode centre"
+        TOWN_CENTRE = "town-centre", "Town centre (approximate)"
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="Part of the page's address; never change it once published.",
+    )
+    summary = models.TextField(blank=True, help_text="One sentence, in our own words, on what the mutual does.")
+    services = models.TextField(
+        blank=True,
+        help_text="A fuller description of the services it delivers, if known.",
+    )
+
+    sectors = models.ManyToManyField(
+        Sector,
+        related_name="mutuals",
+        help_text="Every sector it works in, the primary one included.",
+    )
+    primary_sector = models.ForeignKey(
+        Sector,
+        on_delete=models.PROTECT,
+        related_name="primary_mutuals",
+        help_text="The sector it is mainly known for; must be one of its sectors.",
+    )
+    sector_detail = models.CharField(max_length=300, blank=True, help_text="The sector as the sources describe it.")
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, related_name="mutuals")
+    town = models.CharField("town or area", max_length=200, blank=True)
+    postcode = models.CharField(
+        max_length=10,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}$",
+                "Enter a UK postcode in capitals with one space, e.g. E8 4SA.",
+            )
+        ],
+        help_text="Postcode of the registered office.",
+    )
+    latitude = models.FloatField(null=True, blank=True, help_text="Decimal degrees; must be inside England.")
+    longitude = models.FloatField(null=True, blank=True, help_text="Decimal degrees; must be inside England.")
+    location_basis = models.CharField(
+        "how the location was found",
+        max_length=20,
+        choices=LocationBasis,
+        blank=True,
+        help_text="Anything but a street address is shown to the public as approximate.",
+    )
+    location_note = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Which place the coordinates stand for, e.g. 'town centre (Leeds)'.",
+    )
+
+    website = models.URLField(max_length=300, blank=True)
+    legal_form = models.CharField(max_length=40, choices=LegalForm, blank=True)
+    ownership_detail = models.CharField(
+        "legal form and ownership, as sources put it",
+        max_length=500,
+        blank=True,
+        help_text="How staff own or control it, in the sources' words (e.g. 'employees 75.1%').",
+    )
+    register = models.CharField(
+        max_length=6,
+        choices=Register,
+        blank=True,
+        help_text="Where its registration number is registered.",
+    )
+    registration_number = models.CharField(
+        max_length=12,
+        blank=True,
+        help_text="Companies House: 8 characters, e.g. 07733466 or SC123456. FCA Mutuals Public Register: e.g. IP27793R or 31151R.",
+    )
+
+    year_spun_out = year_field("year spun out", "The year it left the public sector.")
+    parent_body = models.CharField(
+        "spun out from",
+        max_length=300,
+        blank=True,
+        help_text="The public body it spun out of.",
+    )
+
+    staff_count = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Only where the sources give one unambiguous figure.",
+    )
+    staff_count_detail = models.CharField("staff count, as sources put it", max_length=300, blank=True)
+    turnover_gbp = models.DecimalField("annual turnover (£)", null=True, blank=True, **MONEY)
+    turnover_period = models.CharField("turnover year, as sources put it", max_length=200, blank=True)
+
+    status = models.CharField(max_length=20, choices=Status, default=Status.ACTIVE)
+    status_year = year_field("year of status change", "When it closed, merged or returned in-house.")
+    status_note = models.TextField(
+        blank=True,
+        help_text="What happened, in a sentence, with its source listed below.",
+    )
+    evidence = models.CharField(
+        "evidence of staff ownership or control",
+        max_length=30,
+        choices=Evidence,
+        default=Evidence.UNCONFIRMED,
+    )
+    notes = models.TextField(blank=True, help_text="Caveats from the sources, shown on the public page.")
+
+    is_published = models.BooleanField("published", default=False, help_text="Drafts are never shown publicly.")
+    last_verified = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When an editor last checked this record against its sources.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    objects = MutualQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[sectors])
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="mutual_name_unique_ignoring_case",
+                violation_error_message="A mutual with this name already exists.",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(
+                    latitude__gte=ENGLAND_LATITUDE[0],
+                    latitude__lte=ENGLAND_LATITUDE[1],
+                    longitude__gte=ENGLAND_LONGITUDE[0],
+                    longitude__lte=ENGLAND_LONGITUDE[1],
+                ),
+                name="mutual_location_in_england",
+                violation_error_message="The location must be inside England, with both latitude and longitude.",
+            ),
+            models.CheckConstraint(
+                condition=Q(turnover_gbp__isnull=True) | Q(turnover_gbp__gte=0),
+                name="mutual_turnover_not_negative",
+                violation_error_message="Turnover cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=year_in_range("year_spun_out"),
+                name="mutual_year_spun_out_plausible",
+            ),
+            models.CheckConstraint(
+                condition=year_in_range("status_year"),
+                name="mutual_status_year_plausible",
+            ),
+            models.CheckConstraint(
+                condition=Q(register="", registration_number="")
+                | Q(register="GB-COH", registration_number__regex=COMPANIES_HOUSE_NUMBER)
+                | Q(register="GB-MPR", registration_number__regex=FCA_MUTUALS_NUMBER),
+                name="mutual_registration_number_format",
+                violation_error_message="The registration number does not match the format of its register.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["is_published", "status", "name"], name="mutual_listing_idx"),
+            models.Index(fields=["year_spun_out"], name="mutual_year_idx"),
+            models.Index(fields=["staff_count"], name="mutual_staff_idx"),
+            models.Index(fields=["latitude", "longitude"], name="mutual_location_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("directory:mutual-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if (self.latitude is None) != (self.longitude is None):
+            errors["longitude" if self.longitude is None else "latitude"] = (
+                "Give both latitude and longitude, or neither."
+            )
+        if self.latitude is not None and not ENGLAND_LATITUDE[0] <= self.latitude <= ENGLAND_LATITUDE[1]:
+            errors["latitude"] = f"Latitude must be between {ENGLAND_LATITUDE[0]} and {ENGLAND_LATITUDE[1]} (England)."
+        if self.longitude is not None and not ENGLAND_LONGITUDE[0] <= self.longitude <= ENGLAND_LONGITUDE[1]:
+            errors["longitude"] = (
+                f"Longitude must be between {ENGLAND_LONGITUDE[0]} and {ENGLAND_LONGITUDE[1]} (England)."
+            )
+        if self.turnover_gbp is not None and self.turnover_gbp < 0:
+            errors["turnover_gbp"] = "Turnover cannot be negative."
+        if bool(self.register) != bool(self.registration_number):
+            errors["registration_number"] = "Give both the register and the registration number, or neither."
+        elif self.register:
+            pattern, example = {
+                self.Register.COMPANIES_HOUSE: (
+                    COMPANIES_HOUSE_NUMBER,
+                    "07733466 or SC123456",
+                ),
+                self.Register.FCA_MUTUALS: (FCA_MUTUALS_NUMBER, "IP27793R or 31151R"),
+            }[self.register]
+            try:
+                RegexValidator(pattern)(self.registration_number)
+            except ValidationError:
+                errors["registration_number"] = (
+                    f"This is not a {self.get_register_display()} number; they look like {example}."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def org_id(self):
+        """Return the Org-ID identifier, e.g. GB-COH-07733466, or '' if unregistered."""
+        if not (self.register and self.registration_number):
+            return ""
+        return f"{self.register}-{self.registration_number}"
+
+    @property
+    def has_location(self):
+        return self.latitude is not None and self.longitude is not None
+
+    @property
+    def location_is_approximate(self):
+        return self.has_location and self.location_basis != self.LocationBasis.ADDRESS
+
+    @property
+    def is_active(self):
+        return self.status == self.Status.ACTIVE
+
+
+class Commissioner(models.Model):
+    class Kind(models.TextChoices):
+        LOCAL_AUTHORITY = "local-authority", "Local authority"
+        NHS = "nhs", "NHS body"
+        CENTRAL_GOVERNMENT = "central-government", "Central government"
+        OTHER = "other", "Other funder"
+
+    name = models.CharField(max_length=300, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.OTHER)
+
+    objects = NaturalKeyManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("directory:commissioner-detail", kwargs={"slug": self.slug})
+
+
+class ContractQuerySet(models.QuerySet):
+    def current(self, year=None):
+        """Return contracts that have not ended before `year` (this year by default)."""
+        year = year or timezone.localdate().year
+        return self.filter(Q(end_year__isnull=True) | Q(end_year__gte=year))
+
+    def ending_between(self, first_year, last_year):
+        """Return contracts whose end year falls between the two years, inclusive."""
+        return self.filter(end_year__gte=first_year, end_year__lte=last_year)
+
+
+class Contract(models.Model):
+    class ValueBasis(models.TextChoices):
+        ANNUAL = "annual", "A year"
+        WHOLE_LIFE = "whole-life", "Whole life of the contract"
+        UNKNOWN = "unknown", "Not known"
+
+    class FundingType(models.TextChoices):
+        PUBLIC_CONTRACT = "public-contract", "Public contract"
+        GRANT = "grant", "Grant"
+        PERSONAL_BUDGETS = "personal-budgets", "Personal budgets"
+        SERVICE_USER_FEES = "service-user-fees", "Service-user fees"
+        TRADING = "trading", "Trading or commercial income"
+        OTHER = "other", "Other"
+
+    mutual = models.ForeignKey(Mutual, on_delete=models.CASCADE, related_name="contracts")
+    commissioner = models.ForeignKey(
+        Commissioner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contracts",
+        help_text="The body that buys the service or gives the funding.",
+    )
+    service = models.CharField(max_length=500, help_text="What the money pays for.")
+    value_gbp = models.DecimalField("value (£)", null=True, blank=True, **MONEY)
+    value_basis = models.CharField(
+        max_length=20,
+        choices=ValueBasis,
+        default=ValueBasis.UNKNOWN,
+        help_text="Whether the value is for one year or the contract's whole life.",
+    )
+    annual_value_gbp = models.DecimalField(
+        "annual equivalent (£)",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Computed: the annual value, or a whole-life value divided by the years between start and end.",
+        **MONEY,
+    )
+    start_year = year_field("start year", "The year the contract or funding started.")
+    end_year = year_field("end year", "The year it ends or ended, if known.")
+    funding_type = models.CharField(max_length=30, choices=FundingType, default=FundingType.PUBLIC_CONTRACT)
+    funding_detail = models.CharField(max_length=300, blank=True, help_text="The funding as the source describes it.")
+    source_url = models.URLField("source", max_length=500, blank=True)
+    source_quote = models.TextField(blank=True, help_text="The source's own words for the value.")
+
+    objects = ContractQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = [F("end_year").desc(nulls_last=True), "service"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value_gbp__isnull=True) | Q(value_gbp__gte=0),
+                name="contract_value_not_negative",
+                violation_error_message="A contract value cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_year__isnull=True) | Q(end_year__isnull=True) | Q(end_year__gte=F("start_year")),
+                name="contract_ends_after_it_starts",
+                violation_error_message="The end year cannot be before the start year.",
+            ),
+            models.CheckConstraint(
+                condition=year_in_range("start_year"),
+                name="contract_start_year_plausible",
+            ),
+            models.CheckConstraint(condition=year_in_range("end_year"), name="contract_end_year_plausible"),
+        ]
+        indexes = [
+            models.Index(fields=["end_year"], name="contract_end_year_idx"),
+            models.Index(fields=["funding_type", "mutual"], name="contract_funding_idx"),
+            models.Index(fields=["annual_value_gbp"], name="contract_annual_value_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.service} ({self.mutual})"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.value_gbp is not None and self.value_gbp < 0:
+            errors["value_gbp"] = "A contract value cannot be negative."
+        if self.start_year and self.end_year and self.end_year < self.start_year:
+            errors["end_year"] = "The end year cannot be before the start year."
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        self.annual_value_gbp = self.compute_annual_value()
+        super().save(*args, **kwargs)
+
+    def compute_annual_value(self):
+        """Return the value for one year where the data allows it, else None."""
+        if self.value_gbp is None:
+            return None
+        if self.value_basis == self.ValueBasis.ANNUAL:
+            return self.value_gbp
+        if self.value_basis == self.ValueBasis.WHOLE_LIFE and self.term_years:
+            return (self.value_gbp / Decimal(self.term_years)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        return None
+
+    @property
+    def term_years(self):
+        """Return the years between start and end year, or None if not both known and apart."""
+        if self.start_year and self.end_year and self.end_year > self.start_year:
+            return self.end_year - self.start_year
+        return None
+
+    @property
+    def annual_value_is_derived(self):
+        return self.annual_value_gbp is not None and self.value_basis != self.ValueBasis.ANNUAL
+
+
+class Source(models.Model):
+    mutual = models.ForeignKey(Mutual, on_delete=models.CASCADE, related_name="sources")
+    url = models.URLField("address", max_length=500)
+    title = models.CharField(max_length=300, blank=True, help_text="The page's own title, if known.")
+    backs = models.CharField(
+        "what it backs",
+        max_length=300,
+        blank=True,
+        help_text="Which facts this source supports, e.g. 'spin-out year, staff count'. Leave empty for the record in general.",
+    )
+    position = models.PositiveSmallIntegerField(default=0, help_text="Sources are listed in this order.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mutual", "url"],
+                name="source_url_unique_per_mutual",
+                violation_error_message="This source is already listed for this mutual.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or self.url
+
+    @property
+    def label(self):
+        """Return the title, or the site and page the address points to."""
+        if self.title:
+            return self.title
+        parts = urlsplit(self.url)
+        host = parts.netloc.removeprefix("www.")
+        page = parts.path.rstrip("/").rsplit("/", 1)[-1]
+        return f"{host}: {page}" if page else host
+
+
+class Correction(models.Model):
+    mutual = models.ForeignKey(
+        Mutual,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="corrections",
+    )
+    message = models.TextField("what is wrong or missing", max_length=4000)
+    source_url = models.URLField("a source that shows it", max_length=500, blank=True)
+    email = models.EmailField("your email, if you would like a reply", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    is_resolved = models.BooleanField("resolved", default=False)
+
+    class Meta:
+        ordering = ["is_resolved", "-created_at"]
+
+    def __str__(self):
+        subject = self.mutual.name if self.mutual else "the directory"
+        return f"Correction to {subject} ({self.created_at:%d %b %Y})"
+
+
+class PublishedFigureQuerySet(models.QuerySet):
+    HEADLINE = ("mutuals_count", "services_value")
+
+    def headline(self):
+        """Return the most recent published count of mutuals and value of their services, by figure."""
+        latest = {}
+        for figure in self.filter(figure__in=self.HEADLINE).order_by("position"):
+            latest.setdefault(figure.figure, figure)
+        return latest
+
+
+class PublishedFigure(models.Model):
+    """A figure about the whole sector that others have published, shown beside the directory's own."""
+
+    figure = models.SlugField(
+        max_length=60,
+        help_text="What is counted, e.g. mutuals_count or services_value.",
+    )
+    value = models.DecimalField(**MONEY)
+    unit = models.CharField(max_length=60, help_text="E.g. organisations, GBP a year, percent.")
+    as_of = models.CharField(
+        "as of",
+        max_length=200,
+        help_text="The date the figure describes, as the source gives it.",
+    )
+    scope = models.CharField(max_length=300)
+    source_url = models.URLField("source", max_length=500)
+    wording = models.TextField(help_text="The source's own words.")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Newer or more authoritative figures first.")
+
+    objects = PublishedFigureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return f"{self.figure}: {self.value} {self.unit} ({self.as_of})"

@@ -1,0 +1,136 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import cached_property
+from django.views.generic import CreateView, DetailView
+from django_filters.views import FilterView
+
+from .filters import MutualFilter
+from .forms import CorrectionForm
+from .models import Commissioner, Mutual, PublishedFigure, Region, Sector
+
+PAGE_SIZE = 25
+
+
+def paginate(request, queryset, per_page=PAGE_SIZE):
+    """Return the requested page, or the first one, and a sentence if the request asked for a page that isn't there."""
+    raw = request.GET.get("page", "1")
+    page_obj = Paginator(queryset, per_page).get_page(raw)
+    valid = raw.isdigit() and 1 <= int(raw) <= page_obj.paginator.num_pages
+    if valid:
+        return page_obj, None
+    page_obj = page_obj.paginator.page(1)
+    return (
+        page_obj,
+        f"Ignored page “{raw[:20]}”: there is no such page, so this is page 1.",
+    )
+
+
+def home(request):
+    mutuals = Mutual.objects.published()
+    context = {
+        "figures": mutuals.headline_figures(),
+        "published_figures": PublishedFigure.objects.headline(),
+        "sectors": Sector.objects.with_active_counts(),
+        "regions": Region.objects.with_active_counts(),
+    }
+    return render(request, "directory/home.html", context)
+
+
+class MutualListView(FilterView):
+    filterset_class = MutualFilter
+    template_name = "directory/mutual_list.html"
+    strict = False
+
+    def get_queryset(self):
+        return Mutual.objects.published().for_listing()
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {
+            **super().get_filterset_kwargs(filterset_class),
+            "data": self.request.GET,
+        }
+
+    def get_context_data(self, **kwargs):
+        page_obj, page_message = paginate(self.request, self.object_list)
+        ignored = [*self.filterset.messages, *filter(None, [page_message])]
+        return super().get_context_data(page_obj=page_obj, ignored=ignored, facets=self.filterset.facets(), **kwargs)
+
+
+class MutualDetailView(DetailView):
+    template_name = "directory/mutual_detail.html"
+
+    def get_queryset(self):
+        return Mutual.objects.published().for_detail()
+
+
+def sector_detail(request, slug):
+    sector = get_object_or_404(Sector, slug=slug)
+    mutuals = Mutual.objects.published().in_sector(sector)
+    return render(
+        request,
+        "directory/sector_detail.html",
+        grouped_page_context(request, sector, mutuals),
+    )
+
+
+def region_detail(request, slug):
+    region = get_object_or_404(Region, slug=slug)
+    mutuals = Mutual.objects.published().in_region(region)
+    return render(
+        request,
+        "directory/region_detail.html",
+        grouped_page_context(request, region, mutuals),
+    )
+
+
+def grouped_page_context(request, group, mutuals):
+    page_obj, page_message = paginate(request, mutuals.for_listing())
+    return {
+        "object": group,
+        "figures": mutuals.headline_figures(),
+        "page_obj": page_obj,
+        "ignored": [page_message] if page_message else [],
+    }
+
+
+def commissioner_detail(request, slug):
+    commissioner = get_object_or_404(Commissioner, slug=slug)
+    contracts = commissioner.contracts.filter(mutual__in=Mutual.objects.published()).select_related("mutual")
+    return render(
+        request,
+        "directory/commissioner_detail.html",
+        {"object": commissioner, "contracts": contracts},
+    )
+
+
+def about(request):
+    context = {
+        "published_figures": PublishedFigure.objects.all(),
+        "figures": Mutual.objects.published().headline_figures(),
+    }
+    return render(request, "directory/about.html", context)
+
+
+class CorrectionCreateView(CreateView):
+    form_class = CorrectionForm
+    template_name = "directory/correction_form.html"
+
+    def get_initial(self):
+        return {"mutual": self.mutual}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(mutual=self.mutual, **kwargs)
+
+    @cached_property
+    def mutual(self):
+        return Mutual.objects.published().filter(slug=self.request.GET.get("mutual", "")).first()
+
+    def form_valid(self, form):
+        form.save()
+        messages.success(
+            self.request,
+            "Thank you. An editor will check your correction against its source.",
+        )
+        mutual = form.instance.mutual
+        return redirect(mutual.get_absolute_url() if mutual else "directory:about")

@@ -106,6 +106,22 @@ class LenientFilterSet(django_filters.FilterSet):
         return queryset
 
 
+class InvalidSelection(ValueError):
+    """Query parameters that a data format cannot ignore quietly."""
+
+    def __init__(self, messages):
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+def strict_selection(data, queryset):
+    """Return the filtered queryset for data formats and the API; raise InvalidSelection naming bad parameters."""
+    filterset = MutualFilter(data, queryset=queryset)
+    if filterset.messages:
+        raise InvalidSelection(filterset.messages)
+    return filterset.qs
+
+
 def shorten(text, length=40):
     return text if len(text) <= length else text[: length - 1] + "…"
 

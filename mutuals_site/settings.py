@@ -4,7 +4,10 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from ops.settings_helpers import cache_from_url, tile_origin
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -26,6 +29,7 @@ if not SECRET_KEY:
     SECRET_KEY = "insecure-local-development-key-only-used-with-debug"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     # SimpleAdminConfig: autodiscovery would import leaflet.admin, which needs GDAL.
@@ -41,16 +45,25 @@ INSTALLED_APPS = [
     "leaflet",
     "simple_history",
     "directory",
+    "ops",
 ]
 
 MIDDLEWARE = [
+    # Outermost, so every request (static files and errors too) gets a request id and one log line.
+    "ops.middleware.RequestLogMiddleware",
+    # Before host validation and the HTTPS redirect, so load balancers can probe by IP over HTTP.
+    "ops.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the page cache, so pages served from the cache get a fresh nonce in their policy.
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Inside sessions, CSRF and messages, so it sees whether a response is personal before they finish it.
+    "ops.cache.PageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -134,4 +147,66 @@ DIRECTORY = {
     "SITE_NAME": "Mutuals Directory",
     "DATA_LICENCE": "Open Government Licence v3.0",
     "DATA_LICENCE_URL": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+}
+
+# Security. Production is the default; DEBUG turns off what a plain-HTTP development server cannot use.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", "false" if DEBUG else "true")
+# Only behind a proxy that terminates TLS and always sets X-Forwarded-Proto itself (see README).
+if env_bool("TRUST_X_FORWARDED_PROTO"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "true")
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
+X_FRAME_OPTIONS = "DENY"
+SILENCED_SYSTEM_CHECKS = []
+if not SECURE_HSTS_PRELOAD:
+    # Preloading is a promise about the whole domain that only its owner can make: opt in with the env var.
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        # data: because Leaflet cancels a tile's download by pointing it at a data: GIF.
+        "img-src": [SELF, "data:", tile_origin(MAP_TILE_URL)],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Caching: see README "Caching". Pages are keyed by the data version, so a cache never serves old data.
+CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "locmem://"))}
+PAGE_CACHE = env_bool("PAGE_CACHE", "false" if DEBUG else "true")
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "86400"))
+PAGE_CACHE_MAX_BYTES = int(os.environ.get("PAGE_CACHE_MAX_BYTES", str(2 * 1024 * 1024)))
+DATA_VERSION_APPS = ["directory"]
+# Corrections are never shown to the public; letting them empty the cache would let anyone do so.
+DATA_VERSION_IGNORED_MODELS = ["directory.Correction"]
+
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "ops.logs.RequestIdFilter"}},
+    "formatters": {"json": {"()": "ops.logs.JsonFormatter"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+            "filters": ["request_id"],
+        },
+    },
+    "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
+    "loggers": {
+        # The request log says the same in one structured line; 5xx errors are still logged, with tracebacks.
+        "django.server": {"level": "WARNING"},
+        "django.request": {"level": "ERROR"},
+    },
 }

@@ -208,5 +208,7 @@ LOGGING = {
         # The request log says the same in one structured line; 5xx errors are still logged, with tracebacks.
         "django.server": {"level": "WARNING"},
         "django.request": {"level": "ERROR"},
+        # Scanners send wrong Host headers all day; the request log already shows each one's 400.
+        "django.security.DisallowedHost": {"handlers": [], "propagate": False},
     },
 }

@@ -122,7 +122,7 @@ class PageCacheMiddleware:
         nonce = getattr(request, "_csp_nonce", None)
         store = partial(self.store, f"page-vary:{url_key}", vary, self.page_key(url_key, vary, request))
         if response.streaming:
-            response.streaming_content = self.kept_while_streamed(response, nonce, store)
+            response.streaming_content = self.kept_while_streamed(response.streaming_content, response, nonce, store)
             return response
         entry = Entry(response.status_code, response.items(), response.content, nonce)
         store(entry)
@@ -135,11 +135,11 @@ class PageCacheMiddleware:
             cache.set(page_key, entry, settings.PAGE_CACHE_SECONDS)
 
     @staticmethod
-    def kept_while_streamed(response, nonce, store):
+    def kept_while_streamed(content, response, nonce, store):
         """Yield the streamed chunks, and keep the whole body if it ends within the size limit."""
         headers = list(response.items())
         chunks, size = [], 0
-        for chunk in response.streaming_content:
+        for chunk in content:
             if chunks is not None:
                 size += len(chunk)
                 if size <= settings.PAGE_CACHE_MAX_BYTES:

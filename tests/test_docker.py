@@ -95,5 +95,7 @@ def test_the_health_check_command_passes_against_a_running_site(live_server):
     python, *command = json.loads(check.split("CMD", 1)[1])
     assert python == "python"
     port = str(live_server.url.rsplit(":", 1)[1])
-    result = subprocess.run([sys.executable, *command], env={**os.environ, "PORT": port}, capture_output=True, text=True, timeout=30)
+    result = subprocess.run(
+        [sys.executable, *command], env={**os.environ, "PORT": port}, capture_output=True, text=True, timeout=30
+    )
     assert result.returncode == 0, result.stderr

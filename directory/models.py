@@ -327,6 +327,8 @@ class Mutual(models.Model):
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
                 | Q(
+                    latitude__isnull=False,
+                    longitude__isnull=False,
                     latitude__gte=ENGLAND_LATITUDE[0],
                     latitude__lte=ENGLAND_LATITUDE[1],
                     longitude__gte=ENGLAND_LONGITUDE[0],

@@ -33,6 +33,13 @@ SORTS = {
 }
 
 
+CHOICE_FILTERS = (
+    django_filters.ChoiceFilter,
+    django_filters.MultipleChoiceFilter,
+    django_filters.ModelMultipleChoiceFilter,
+)
+
+
 class IntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
@@ -60,25 +67,24 @@ class Facet:
 class LenientFilterSet(django_filters.FilterSet):
     """Filter with the parameters that make sense and list the ones ignored, instead of failing."""
 
+    defaults = {}
+
     def __init__(self, data=None, *args, **kwargs):
         data = data.copy() if data is not None else QueryDict(mutable=True)
         self.ignored = []
         for name, filter_ in self.base_filters.items():
             values = data.getlist(name)
-            if (
-                isinstance(
-                    filter_,
-                    django_filters.MultipleChoiceFilter | django_filters.ModelMultipleChoiceFilter,
-                )
-                and values
-            ):
+            if isinstance(filter_, CHOICE_FILTERS) and values:
                 known = self.known_values(filter_, values)
                 for value in values:
                     if value not in known:
                         self.ignored.append(
-                            f"Ignored {filter_.label.lower()} “{shorten(value)}”: there is no such {filter_.label.lower()}."
+                            f"Ignored {filter_.label.lower()} “{shorten(value)}”: it is not one of the options."
                         )
                 data.setlist(name, [value for value in values if value in known])
+        for name, value in self.defaults.items():
+            if not data.get(name):
+                data[name] = value
         super().__init__(data, *args, **kwargs)
 
     @staticmethod
@@ -86,6 +92,12 @@ class LenientFilterSet(django_filters.FilterSet):
         if isinstance(filter_, django_filters.ModelMultipleChoiceFilter):
             return set(filter_.queryset.filter(slug__in=values).values_list("slug", flat=True))
         return {str(value) for value, _ in filter_.extra["choices"]}
+
+    @property
+    def cleaned_data(self):
+        """Return the values of the parameters that made sense."""
+        self.form.is_valid()
+        return self.form.cleaned_data
 
     @property
     def messages(self):
@@ -100,7 +112,7 @@ class LenientFilterSet(django_filters.FilterSet):
     def selection_without(self, name):
         """Return the selection with every valid filter applied except `name` (and sorting)."""
         queryset = self.queryset.all()
-        for other, value in self.form.cleaned_data.items():
+        for other, value in self.cleaned_data.items():
             if other not in (name, "sort"):
                 queryset = self.filters[other].filter(queryset, value)
         return queryset
@@ -199,14 +211,11 @@ class MutualFilter(LenientFilterSet):
         empty_label=None,
     )
 
+    defaults = {"status": Mutual.Status.ACTIVE}
+
     class Meta:
         model = Mutual
         fields = []
-
-    def __init__(self, data=None, *args, **kwargs):
-        data = data.copy() if data is not None else QueryDict(mutable=True)
-        data.setdefault("status", Mutual.Status.ACTIVE)
-        super().__init__(data, *args, **kwargs)
 
     def search(self, queryset, name, value):
         words = value.split()[:10]
@@ -258,7 +267,7 @@ class MutualFilter(LenientFilterSet):
 
     def facets(self):
         """Return the sector, region, legal form, funding and status options with counts for the selection."""
-        data = self.form.cleaned_data
+        data = self.cleaned_data
         sectors = Sector.objects.annotate(
             count=Count(
                 "mutuals",

@@ -105,6 +105,9 @@ STORAGES = {
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
+# Opt in to Django 6.0 behaviour: a URL typed without a scheme is https.
+FORMS_URLFIELD_ASSUME_HTTPS = True
+
 # OpenStreetMap's tile servers refuse requests without a referrer.
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 

@@ -561,7 +561,7 @@ class Contract(models.Model):
         if self.value_basis == self.ValueBasis.ANNUAL:
             return self.value_gbp
         if self.value_basis == self.ValueBasis.WHOLE_LIFE and self.term_years:
-            return (self.value_gbp / Decimal(self.term_years)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            return (self.value_gbp / Decimal(self.term_years)).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
         return None
 
     @property

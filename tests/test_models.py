@@ -89,7 +89,7 @@ class ContractTests:
         contract = ContractFactory(
             value_gbp=Decimal("240000000"), value_basis=Contract.ValueBasis.WHOLE_LIFE, start_year=2015, end_year=2021
         )
-        assert contract.annual_value_gbp == Decimal("40000000.00")
+        assert contract.annual_value_gbp == Decimal("40000000")
         assert contract.annual_value_is_derived
 
     @pytest.mark.parametrize(

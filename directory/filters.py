@@ -127,6 +127,7 @@ class InvalidSelection(ValueError):
     """Query parameters that a data format cannot ignore quietly."""
 
     def __init__(self, problems):
+        self.problems = problems
         self.errors = [
             {"parameter": name, "message": f"Invalid {name} “{shorten(value)}”: {reason}"}
             for name, value, reason in problems

@@ -510,7 +510,7 @@ class Examples:
             "notes": "Became a CIC on 1 Oct (2011) per Examiner; members' council 10 staff, 6 public, 4 co-opted | "
             "Companies House no. 07584906, incorporated March 2011, registered office Batley WF17 5PW (via Pomanda); "
             "Pomanda turnover estimate £81.6m | Live (Pomanda, which mirrors Companies House)",
-            "annual_value_gbp": "17371350.75",
+            "annual_value_gbp": "17371351.00",
             "contracts": [{"commissioner": self.commissioner(), **self.contract()}],
             "sources": [
                 {
@@ -520,7 +520,7 @@ class Examples:
                 }
             ],
             "last_verified": "2026-11-26",
-            "updated_at": "2026-11-26T12:24:18.963000+00:00",
+            "updated_at": "2026-11-26T00:00:00+00:00",
         }
 
     def mutual_document(self):
@@ -583,7 +583,7 @@ class Examples:
         return {
             "errors": [
                 {"parameter": "value_min", "message": "Invalid value_min “abc”: Enter a number."},
-                {"parameter": "sector", "message": "Invalid sector “nope”: there is no such sector."},
+                {"parameter": "sector", "message": "Invalid sector “nope”: it is not one of the options."},
             ]
         }
 

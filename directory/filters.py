@@ -33,6 +33,13 @@ SORTS = {
 }
 
 
+CHOICE_FILTERS = (
+    django_filters.ChoiceFilter,
+    django_filters.MultipleChoiceFilter,
+    django_filters.ModelMultipleChoiceFilter,
+)
+
+
 class IntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
@@ -60,25 +67,22 @@ class Facet:
 class LenientFilterSet(django_filters.FilterSet):
     """Filter with the parameters that make sense and list the ones ignored, instead of failing."""
 
+    defaults = {}
+
     def __init__(self, data=None, *args, **kwargs):
         data = data.copy() if data is not None else QueryDict(mutable=True)
         self.ignored = []
         for name, filter_ in self.base_filters.items():
             values = data.getlist(name)
-            if (
-                isinstance(
-                    filter_,
-                    django_filters.MultipleChoiceFilter | django_filters.ModelMultipleChoiceFilter,
-                )
-                and values
-            ):
+            if isinstance(filter_, CHOICE_FILTERS) and values:
                 known = self.known_values(filter_, values)
                 for value in values:
                     if value not in known:
-                        self.ignored.append(
-                            f"Ignored {filter_.label.lower()} “{shorten(value)}”: there is no such {filter_.label.lower()}."
-                        )
+                        self.ignored.append((name, value, "it is not one of the options."))
                 data.setlist(name, [value for value in values if value in known])
+        for name, value in self.defaults.items():
+            if not data.get(name):
+                data[name] = value
         super().__init__(data, *args, **kwargs)
 
     @staticmethod
@@ -88,19 +92,32 @@ class LenientFilterSet(django_filters.FilterSet):
         return {str(value) for value, _ in filter_.extra["choices"]}
 
     @property
+    def cleaned_data(self):
+        """Return the values of the parameters that made sense."""
+        self.form.is_valid()
+        return self.form.cleaned_data
+
+    @property
+    def problems(self):
+        """Return (parameter, value, reason) for every parameter value that makes no sense."""
+        problems = list(self.ignored)
+        for name, errors in self.errors.items():
+            problems.extend((name, self.data.get(name, ""), error) for error in errors)
+        return problems
+
+    @property
     def messages(self):
         """Return a sentence for every parameter value that was ignored."""
-        messages = list(self.ignored)
-        for name, errors in self.errors.items():
-            label = self.filters[name].label if name in self.filters else name
-            raw = shorten(self.data.get(name, ""))
-            messages.extend(f"Ignored {label.lower()} “{raw}”: {error}" for error in errors)
+        messages = []
+        for name, value, reason in self.problems:
+            label = self.filters[name].label.lower() if name in self.filters else name
+            messages.append(f"Ignored {label} “{shorten(value)}”: {reason}")
         return messages
 
     def selection_without(self, name):
         """Return the selection with every valid filter applied except `name` (and sorting)."""
         queryset = self.queryset.all()
-        for other, value in self.form.cleaned_data.items():
+        for other, value in self.cleaned_data.items():
             if other not in (name, "sort"):
                 queryset = self.filters[other].filter(queryset, value)
         return queryset
@@ -109,16 +126,21 @@ class LenientFilterSet(django_filters.FilterSet):
 class InvalidSelection(ValueError):
     """Query parameters that a data format cannot ignore quietly."""
 
-    def __init__(self, messages):
-        super().__init__("; ".join(messages))
-        self.messages = messages
+    def __init__(self, problems):
+        self.problems = problems
+        self.errors = [
+            {"parameter": name, "message": f"Invalid {name} “{shorten(value)}”: {reason}"}
+            for name, value, reason in problems
+        ]
+        self.messages = [error["message"] for error in self.errors]
+        super().__init__("; ".join(self.messages))
 
 
 def strict_selection(data, queryset):
     """Return the filtered queryset for data formats and the API; raise InvalidSelection naming bad parameters."""
     filterset = MutualFilter(data, queryset=queryset)
-    if filterset.messages:
-        raise InvalidSelection(filterset.messages)
+    if filterset.problems:
+        raise InvalidSelection(filterset.problems)
     return filterset.qs
 
 
@@ -199,14 +221,11 @@ class MutualFilter(LenientFilterSet):
         empty_label=None,
     )
 
+    defaults = {"status": Mutual.Status.ACTIVE}
+
     class Meta:
         model = Mutual
         fields = []
-
-    def __init__(self, data=None, *args, **kwargs):
-        data = data.copy() if data is not None else QueryDict(mutable=True)
-        data.setdefault("status", Mutual.Status.ACTIVE)
-        super().__init__(data, *args, **kwargs)
 
     def search(self, queryset, name, value):
         words = value.split()[:10]
@@ -258,7 +277,7 @@ class MutualFilter(LenientFilterSet):
 
     def facets(self):
         """Return the sector, region, legal form, funding and status options with counts for the selection."""
-        data = self.form.cleaned_data
+        data = self.cleaned_data
         sectors = Sector.objects.annotate(
             count=Count(
                 "mutuals",

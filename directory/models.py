@@ -327,6 +327,8 @@ class Mutual(models.Model):
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
                 | Q(
+                    latitude__isnull=False,
+                    longitude__isnull=False,
                     latitude__gte=ENGLAND_LATITUDE[0],
                     latitude__lte=ENGLAND_LATITUDE[1],
                     longitude__gte=ENGLAND_LONGITUDE[0],
@@ -559,7 +561,7 @@ class Contract(models.Model):
         if self.value_basis == self.ValueBasis.ANNUAL:
             return self.value_gbp
         if self.value_basis == self.ValueBasis.WHOLE_LIFE and self.term_years:
-            return (self.value_gbp / Decimal(self.term_years)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            return (self.value_gbp / Decimal(self.term_years)).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
         return None
 
     @property

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    "corsheaders",
     "django_filters",
     "leaflet",
     "simple_history",
@@ -57,6 +58,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside the page cache, so pages served from the cache get a fresh nonce in their policy.
     "csp.middleware.CSPMiddleware",
+    # Before CommonMiddleware, which can answer (redirect) before CORS headers are added.
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -118,6 +121,9 @@ STORAGES = {
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
+# Opt in to Django 6.0 behaviour: a URL typed without a scheme is https.
+FORMS_URLFIELD_ASSUME_HTTPS = True
+
 # OpenStreetMap's tile servers refuse requests without a referrer.
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 
@@ -148,6 +154,12 @@ DIRECTORY = {
     "DATA_LICENCE": "Open Government Licence v3.0",
     "DATA_LICENCE_URL": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
 }
+
+# Open data: any web page may read the API and the exports (GET only, no cookies); nothing else is shared.
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_URLS_REGEX = r"^/(api/.*|mutuals\.(csv|json|geojson)|mutuals/[^/]+\.json)$"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["Content-Disposition", "Link"]
 
 # Security. Production is the default; DEBUG turns off what a plain-HTTP development server cannot use.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", "false" if DEBUG else "true")

@@ -58,7 +58,7 @@ class DeployCheckTests:
             "DEBUG": "false",
             "ALLOWED_HOSTS": "mutuals.example.org",
         }
-        for name in ("SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "PAGE_CACHE"):
+        for name in ("SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "PAGE_CACHE", "DJANGO_ALLOW_ASYNC_UNSAFE"):
             env.pop(name, None)
         out = subprocess.run(
             [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -53,4 +54,15 @@ class Command(BaseCommand):
                 completed = subprocess.run([*manage, *step], env=env, capture_output=True, text=True)
                 if completed.returncode:
                     raise CommandError(f"{' '.join(step[:1])} failed:\n{completed.stderr or completed.stdout}")
+        self.stamp_records(output)
         self.stdout.write(f"Wrote {output}.")
+
+    @staticmethod
+    def stamp_records(output):
+        """Date each seeded mutual by its research compilation, so rebuilding from the same files changes nothing."""
+        records = json.loads(output.read_text(encoding="utf-8"))
+        for record in records:
+            fields = record["fields"]
+            if record["model"] == "directory.mutual" and fields.get("last_verified"):
+                fields["created_at"] = fields["updated_at"] = f"{fields['last_verified']}T00:00:00Z"
+        output.write_text(json.dumps(records, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -1,0 +1,77 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from directory.models import Contract, Mutual
+from tests.factories import ContractFactory, MutualFactory, RegionFactory, SectorFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+THIS_YEAR = date.today().year
+
+
+def make_mutuals(count):
+    """Make `count` published mutuals, each with two sectors, two contracts and two sources."""
+    care = SectorFactory(name="Adult social care")
+    for _ in range(count):
+        mutual = MutualFactory(sectors=[care])
+        SourceFactory.create_batch(2, mutual=mutual)
+        ContractFactory.create_batch(2, mutual=mutual)
+
+
+class PublishedTests:
+    def test_drafts_are_not_published(self):
+        published = MutualFactory()
+        MutualFactory(is_published=False)
+        assert list(Mutual.objects.published()) == [published]
+
+
+class AnnualValueTests:
+    def test_the_annual_value_sums_the_contracts_still_running(self):
+        mutual = MutualFactory()
+        ContractFactory(mutual=mutual, value_gbp=Decimal("1000000"), end_year=THIS_YEAR)
+        ContractFactory(mutual=mutual, value_gbp=Decimal("500000"), end_year=None)
+        ContractFactory(mutual=mutual, value_gbp=Decimal("9000000"), start_year=2010, end_year=THIS_YEAR - 1)
+        assert Mutual.objects.with_annual_value().get().annual_value == Decimal("1500000")
+
+    def test_a_mutual_without_known_values_has_no_annual_value(self):
+        mutual = MutualFactory()
+        ContractFactory(mutual=mutual, value_basis=Contract.ValueBasis.UNKNOWN)
+        assert Mutual.objects.with_annual_value().get().annual_value is None
+
+
+class HeadlineFiguresTests:
+    def test_the_figures_count_mutuals_sectors_regions_and_current_value(self):
+        london = MutualFactory(region=RegionFactory(name="London"), primary_sector=SectorFactory(name="Leisure"))
+        MutualFactory(region=RegionFactory(name="North West"), status=Mutual.Status.CLOSED)
+        ContractFactory(mutual=london, value_gbp=Decimal("2500000"), end_year=THIS_YEAR + 2)
+        MutualFactory(is_published=False, region=RegionFactory(name="South West"))
+        figures = Mutual.objects.published().headline_figures()
+        assert figures == {
+            "mutuals": 2,
+            "active": 1,
+            "sectors": 2,
+            "regions": 2,
+            "annual_value": Decimal("2500000"),
+            "mutuals_with_value": 1,
+        }
+
+
+class PageQueryTests:
+    @pytest.mark.parametrize("count", [1, 6])
+    def test_the_listing_takes_two_queries_however_many_mutuals(self, count, django_assert_num_queries):
+        make_mutuals(count)
+        with django_assert_num_queries(2):
+            mutuals = list(Mutual.objects.published().for_listing())
+            assert all(len(mutual.sectors.all()) == 2 for mutual in mutuals)
+
+    @pytest.mark.parametrize("count", [1, 6])
+    def test_a_detail_page_takes_four_queries_however_many_related_rows(self, count, django_assert_num_queries):
+        make_mutuals(count)
+        slug = Mutual.objects.first().slug
+        with django_assert_num_queries(4):
+            mutual = Mutual.objects.published().for_detail().get(slug=slug)
+            assert [c.commissioner.name for c in mutual.contracts.all()]
+            assert len(mutual.sources.all()) == 3
+            assert len(mutual.sectors.all()) == 2

@@ -46,9 +46,11 @@ class Command(BaseCommand):
             raise CommandError("Give a number of mutuals to create, or --delete.")
         dataversion.bump()
         if connection.vendor == "postgresql":
+            # Fresh statistics for the planner, and (outside a transaction) a visibility map for index-only scans.
+            command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
             with connection.cursor() as cursor:
                 for model in (Mutual, Mutual.sectors.through, Source, Contract):
-                    cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+                    cursor.execute(f"{command} {connection.ops.quote_name(model._meta.db_table)}")
 
     def create(self, count, seed):
         sectors, regions = list(Sector.objects.all()), list(Region.objects.all())

@@ -57,16 +57,16 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside the page cache, so pages served from the cache get a fresh nonce in their policy.
-    "csp.middleware.CSPMiddleware",
+    "ops.csp.CSPMiddleware",
     # Before CommonMiddleware, which can answer (redirect) before CORS headers are added.
     "corsheaders.middleware.CorsMiddleware",
+    # A cache hit skips everything below; responses are judged personal by the cookies those set (ops/cache.py).
+    "ops.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # Inside sessions, CSRF and messages, so it sees whether a response is personal before they finish it.
-    "ops.cache.PageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -176,6 +176,7 @@ if not SECURE_HSTS_PRELOAD:
     # Preloading is a promise about the whole domain that only its owner can make: opt in with the env var.
     SILENCED_SYSTEM_CHECKS.append("security.W021")
 
+CONTENT_SECURITY_POLICY_REPORT_ONLY = None
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

@@ -6,6 +6,9 @@ class OpsConfig(AppConfig):
     verbose_name = "Operations"
 
     def ready(self):
-        from . import dataversion
+        from django.test.signals import setting_changed
+
+        from . import csp, dataversion
 
         dataversion.connect_signals()
+        setting_changed.connect(lambda **kwargs: csp.site_policy.cache_clear(), weak=False)

@@ -17,7 +17,16 @@ SAFE_METHODS = {"GET", "HEAD"}
 # Cookies whose presence makes a response personal: a session (signed in, messages) or messages.
 PERSONAL_COOKIES = {settings.SESSION_COOKIE_NAME, "messages"}
 # Headers the middleware on the outside adds afresh to every response, so they are not stored.
-NOT_STORED = {"content-security-policy", "x-request-id", "set-cookie", "date", "content-length", "x-cache"}
+NOT_STORED = {
+    "content-security-policy",
+    "x-request-id",
+    "set-cookie",
+    "date",
+    "content-length",
+    "etag",
+    "last-modified",
+    "x-cache",
+}
 NONCE_PLACEHOLDER = b"\x00csp-nonce\x00"
 
 
@@ -119,6 +128,9 @@ class PageCacheMiddleware:
         if request.method != "GET" or not response_is_storable(response):
             return response
         vary = self.vary_headers(response)
+        if "Cache-Control" not in response:
+            # Browsers may keep the page but must ask again each time; the ETag makes asking cheap.
+            patch_cache_control(response, no_cache=True)
         nonce = getattr(request, "_csp_nonce", None)
         store = partial(self.store, f"page-vary:{url_key}", vary, self.page_key(url_key, vary, request))
         if response.streaming:
@@ -163,14 +175,13 @@ class PageCacheMiddleware:
     @staticmethod
     def finish(request, response, etag, version, from_cache):
         response["ETag"] = etag
-        response["Last-Modified"] = http_date(last_modified(version).timestamp())
+        modified = last_modified(version)
+        response["Last-Modified"] = http_date(modified.timestamp())
         response["X-Cache"] = "hit" if from_cache else "miss"
-        patch_vary_headers(response, ["Cookie"])
-        if "Cache-Control" not in response:
-            # Browsers may keep the page but must ask again each time; the ETag makes asking cheap.
-            patch_cache_control(response, no_cache=True)
+        if "If-None-Match" not in request.headers and "If-Modified-Since" not in request.headers:
+            return response
         conditional = get_conditional_response(
-            request, etag=etag, last_modified=int(last_modified(version).timestamp()), response=response
+            request, etag=etag, last_modified=int(modified.timestamp()), response=response
         )
         if conditional is not response:
             # The browser keeps the policy it stored with the page, whose nonce matches that page's scripts.

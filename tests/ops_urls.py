@@ -26,6 +26,20 @@ def nonce_page(request):
     return HttpResponse(NONCE_PAGE.render({}, request))
 
 
+LEAFLET_PAGE = engines["django"].from_string(
+    """{% load leaflet_tags static %}<!DOCTYPE html><html lang="en"><head><title>Map</title>{% leaflet_css %}
+    <link rel="stylesheet" href="{% static 'directory/css/site.css' %}"></head><body>
+    {% leaflet_js %}{% leaflet_map "map" csp_nonce=request.csp_nonce %}</body></html>"""
+)
+
+
+def leaflet_page(request):
+    """Return a page with django-leaflet's tags, as the map page uses them, to try them under the policy."""
+    from django.http import HttpResponse
+
+    return HttpResponse(LEAFLET_PAGE.render({}, request))
+
+
 def streamed(request):
     return StreamingHttpResponse((f"row {n}\n" for n in range(100)), content_type="text/csv")
 
@@ -35,5 +49,6 @@ urlpatterns = [
     path("test/forbidden/", forbidden, name="test-forbidden"),
     path("test/nonce/", nonce_page, name="test-nonce"),
     path("test/streamed/", streamed, name="test-streamed"),
+    path("test/leaflet/", leaflet_page, name="test-leaflet"),
     *urlpatterns,
 ]

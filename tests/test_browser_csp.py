@@ -93,3 +93,42 @@ class AdminUnderCSPTests:
         page.evaluate("() => new Promise(resolve => setTimeout(resolve, 200))")
         context.close()
         assert refused
+
+
+# A 1x1 transparent PNG, served for every map tile: there is no network here.
+TILE = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000105e2260d8d0000000049454e44ae426082"
+)
+
+
+@pytest.mark.urls("tests.ops_urls")
+class LeafletUnderCSPTests:
+    def test_django_leaflets_map_starts_with_the_nonce_and_loads_tiles_from_the_allowed_origin(
+        self, browser, live_server, settings
+    ):
+        context = browser.new_context()
+        page = context.new_page()
+        refused, errors, tiles = [], [], []
+        page.on("console", lambda message: "Content Security Policy" in message.text and refused.append(message.text))
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        tile_origin = settings.MAP_TILE_URL.split("/{z}")[0]
+
+        def route(route):
+            if route.request.url.startswith(live_server.url):
+                return route.continue_()
+            if route.request.url.startswith(tile_origin):
+                tiles.append(route.request.url)
+                return route.fulfill(status=200, content_type="image/png", body=TILE)
+            return route.abort()
+
+        page.route("**/*", route)
+        # Injected by the browser's debugging protocol, so the policy does not apply to this listener.
+        page.add_init_script("window.addEventListener('map:init', () => { window.mapReady = true; });")
+        page.goto(live_server.url + reverse("test-leaflet"))
+        page.wait_for_function("window.mapReady === true", timeout=10_000)
+        page.wait_for_selector("#map img.leaflet-tile-loaded", timeout=10_000)
+        page.screenshot(path=SCREENSHOTS / "csp_leaflet.png")
+        context.close()
+        assert (refused, errors) == ([], [])
+        assert tiles

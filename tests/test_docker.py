@@ -99,3 +99,35 @@ def test_the_health_check_command_passes_against_a_running_site(live_server):
         [sys.executable, *command], env={**os.environ, "PORT": port}, capture_output=True, text=True, timeout=30
     )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.django_db
+class CollectedStaticFilesTests:
+    """What collectstatic makes at build time, served by WhiteNoise as in the image."""
+
+    @pytest.fixture
+    def collected(self, settings, tmp_path):
+        from django.core.management import call_command
+
+        settings.STATIC_ROOT = tmp_path
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "mutuals_site.storage.StaticFilesStorage"},
+        }
+        call_command("collectstatic", "--noinput", verbosity=0)
+        from django.contrib.staticfiles.storage import staticfiles_storage
+
+        return staticfiles_storage
+
+    def test_hashed_files_are_cached_for_ever_and_compressed(self, collected, client):
+        url = collected.url("directory/css/site.css")
+        assert re.search(r"site\.[0-9a-f]{12}\.css$", url)
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response["Cache-Control"] == "max-age=315360000, public, immutable"
+        assert client.get(url, headers={"Accept-Encoding": "gzip"})["Content-Encoding"] == "gzip"
+
+    def test_js_module_imports_point_at_hashed_files(self, collected):
+        with collected.open(collected.stored_name("directory/js/govuk-init.js")) as script:
+            source = script.read().decode()
+        assert re.search(r"govuk-frontend\.min\.[0-9a-f]{12}\.js", source)

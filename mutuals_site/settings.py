@@ -197,7 +197,7 @@ CONTENT_SECURITY_POLICY = {
 CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "locmem://"))}
 PAGE_CACHE = env_bool("PAGE_CACHE", "false" if DEBUG else "true")
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "86400"))
-PAGE_CACHE_MAX_BYTES = int(os.environ.get("PAGE_CACHE_MAX_BYTES", str(2 * 1024 * 1024)))
+PAGE_CACHE_MAX_BYTES = int(os.environ.get("PAGE_CACHE_MAX_BYTES", str(1024 * 1024)))
 DATA_VERSION_APPS = ["directory"]
 # Corrections are never shown to the public; letting them empty the cache would let anyone do so.
 DATA_VERSION_IGNORED_MODELS = ["directory.Correction"]

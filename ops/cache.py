@@ -1,6 +1,7 @@
 """Whole-response caching for public pages and data, keyed by the full URL and the data version."""
 
 import hashlib
+from contextvars import ContextVar
 from datetime import datetime, time
 from functools import partial
 
@@ -28,6 +29,28 @@ NOT_STORED = {
     "x-cache",
 }
 NONCE_PLACEHOLDER = b"\x00csp-nonce\x00"
+
+
+# The data version read by the page cache for the request being handled, so helpers below need not read it again.
+current_version = ContextVar("current_version", default=None)
+
+
+def for_data_version(name, key, compute):
+    """Return compute()'s result, kept for this data version and day while the page cache is on.
+
+    For results costlier than a page's own rendering that several URLs share, such as the listing's facet counts,
+    which pages 2, 3… and every sort order of a selection reuse.
+    """
+    if not settings.PAGE_CACHE:
+        return compute()
+    version = current_version.get() or dataversion.current()
+    digest = hashlib.md5(repr(key).encode(), usedforsecurity=False).hexdigest()
+    cache_key = f"data:{name}:{version.number}:{timezone.localdate()}:{digest}"
+    value = cache.get(cache_key)
+    if value is None:
+        value = compute()
+        cache.set(cache_key, value, settings.PAGE_CACHE_SECONDS)
+    return value
 
 
 def request_is_public(request):
@@ -113,6 +136,13 @@ class PageCacheMiddleware:
             return response
 
         version = dataversion.current()
+        token = current_version.set(version)
+        try:
+            return self.public_response(request, version)
+        finally:
+            current_version.reset(token)
+
+    def public_response(self, request, version):
         url_key = hashlib.md5(
             f"{version.number}|{timezone.localdate()}|{request.build_absolute_uri()}".encode(), usedforsecurity=False
         ).hexdigest()

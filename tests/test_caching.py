@@ -3,10 +3,12 @@ import re
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ops import dataversion
-from tests.factories import ContractFactory, MutualFactory, SectorFactory
+from tests.factories import ContractFactory, MutualFactory, RegionFactory, SectorFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
@@ -181,3 +183,27 @@ class NonceAndStreamingTests:
         second = client.get(url)
         assert second["X-Cache"] == "hit"
         assert second.content == body
+
+
+class FacetCountCacheTests:
+    def test_other_pages_and_orders_of_a_selection_reuse_its_facet_counts(self, client):
+        for n in range(30):
+            MutualFactory(name=f"Paged Mutual {n:02d} CIC")
+        url = reverse("directory:mutual-list")
+        with CaptureQueriesContext(connection) as first:
+            client.get(url, {"region": "london"})
+        with CaptureQueriesContext(connection) as second:
+            response = client.get(url, {"region": "london", "page": 2, "sort": "-name"})
+        assert response["X-Cache"] == "miss"
+        assert len(second) < len(first)
+        assert "30 mutuals" in response.text
+
+    def test_facet_counts_follow_an_edit_at_once(self, client):
+        mutual = MutualFactory(name="Moving CIC")
+        url = reverse("directory:mutual-list")
+        assert 'North West <span class="app-count">' not in client.get(url).text
+        mutual.region = RegionFactory(name="North West")
+        mutual.save()
+        response = client.get(url, {"page": 1})
+        assert 'North West <span class="app-count">(1)</span>' in response.text
+        assert 'London <span class="app-count">(0)</span>' in response.text

@@ -1,5 +1,6 @@
 """Export mutuals as CSV in the research files' columns, and import such a file with a dry run first."""
 
+import copy
 import csv
 import io
 from dataclasses import dataclass, field
@@ -210,6 +211,15 @@ def keep_what_the_file_cannot_say(fields, existing):
         fields["staff_count"] = existing.staff_count
 
 
+def check_before_saving(fields, existing):
+    """Run the model's own field and clean() rules, so that errors name their column rather than a constraint."""
+    candidate = copy.copy(existing) if existing else Mutual()
+    for model_field in TRACKED_FIELDS:
+        if model_field.name in fields:
+            setattr(candidate, model_field.name, fields[model_field.name])
+    candidate.full_clean(exclude=["primary_sector", "region"], validate_unique=False, validate_constraints=False)
+
+
 def explain(error):
     """Return an editor's message for a ValidationError or a database refusal, naming the CSV column."""
     if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
@@ -241,7 +251,12 @@ def import_row(row, number, seen):
         fields["slug"] = slug
     else:
         namesake = Mutual.objects.filter(name__iexact=name).first()
-        fields["slug"] = namesake.slug if namesake else fields["slug"]
+        if namesake:
+            fields["slug"] = namesake.slug
+        elif other := Mutual.objects.filter(slug=fields["slug"]).first():
+            raise RowError(
+                f"name: the page address '{fields['slug']}' already belongs to {other}; give this row a slug of its own"
+            )
     if not fields["slug"]:
         raise RowError(f"name: cannot make a page address from '{name}'")
     if Mutual.objects.filter(name__iexact=name).exclude(slug=fields["slug"]).exists():
@@ -250,6 +265,7 @@ def import_row(row, number, seen):
     if existing:
         keep_what_the_file_cannot_say(fields, existing)
     fields["location_basis"] = infer_location_basis(fields)
+    check_before_saving(fields, existing)
     before = snapshot(existing) if existing else {}
     mutual, created = save_mutual(fields, publish=False)
     after = snapshot(Mutual.objects.get(pk=mutual.pk))

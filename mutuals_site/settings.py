@@ -1,6 +1,7 @@
 """Settings for Mutuals Directory, read from the environment (see .env.example)."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "django_filters",
     "leaflet",
     "simple_history",
+    "axes",
     "directory",
 ]
 
@@ -56,6 +58,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into its lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out user is refused before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "mutuals_site.urls"
@@ -135,6 +145,15 @@ LEAFLET_CONFIG = {
     "RESET_VIEW": False,
     "NO_GLOBALS": True,
 }
+
+# Lock out sign-ins after repeated failures: 5 wrong passwords for one username from one address
+# lock that pair for 30 minutes (per pair, so nobody can lock an editor out from elsewhere).
+AXES_ENABLED = env_bool("AXES_ENABLED", "true")
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
 
 DIRECTORY = {
     "SITE_NAME": "Mutuals Directory",

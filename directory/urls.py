@@ -7,14 +7,18 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("mutuals/", views.MutualListView.as_view(), name="mutual-list"),
     path("mutuals/<slug:slug>/", views.MutualDetailView.as_view(), name="mutual-detail"),
+    path("sectors/", views.sector_list, name="sector-list"),
     path("sectors/<slug:slug>/", views.sector_detail, name="sector-detail"),
+    path("regions/", views.region_list, name="region-list"),
     path("regions/<slug:slug>/", views.region_detail, name="region-detail"),
+    path("commissioners/", views.commissioner_list, name="commissioner-list"),
     path(
         "commissioners/<slug:slug>/",
         views.commissioner_detail,
         name="commissioner-detail",
     ),
     path("about/", views.about, name="about"),
+    path("stats/", views.statistics, name="stats"),
     path(
         "corrections/new/",
         views.CorrectionCreateView.as_view(),

@@ -1,6 +1,8 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from . import views
+from .sitemaps import SITEMAPS
 
 app_name = "directory"
 urlpatterns = [
@@ -19,6 +21,8 @@ urlpatterns = [
     ),
     path("about/", views.about, name="about"),
     path("stats/", views.statistics, name="stats"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
     path(
         "corrections/new/",
         views.CorrectionCreateView.as_view(),

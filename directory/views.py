@@ -2,7 +2,9 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import CreateView, DetailView
 from django_filters.views import FilterView
@@ -118,6 +120,17 @@ def statistics(request):
         "published_figures": PublishedFigure.objects.all(),
     }
     return render(request, "directory/stats.html", context)
+
+
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Allow: /",
+        f"Disallow: {reverse('admin:index')}",
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('directory:sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 def about(request):

@@ -2,6 +2,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from . import views
+from .feeds import ChangeFeed
 from .sitemaps import SITEMAPS
 
 app_name = "directory"
@@ -21,6 +22,7 @@ urlpatterns = [
     ),
     path("about/", views.about, name="about"),
     path("stats/", views.statistics, name="stats"),
+    path("feed/", ChangeFeed(), name="feed"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
     path(

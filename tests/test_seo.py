@@ -4,6 +4,7 @@ from datetime import date
 from xml.etree import ElementTree
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from directory.models import Mutual
@@ -12,6 +13,19 @@ from tests.factories import CommissionerFactory, ContractFactory, MutualFactory,
 pytestmark = pytest.mark.django_db
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+KNOWN_KEYS = {
+    "@context",
+    "@type",
+    "name",
+    "url",
+    "description",
+    "sameAs",
+    "foundingDate",
+    "dissolutionDate",
+    "identifier",
+    "areaServed",
+    "address",
+}
 DEFAULT_DESCRIPTION = "A public directory of England's public service mutuals: who they are"
 
 
@@ -163,3 +177,13 @@ class CanonicalAndTitleTests:
             assert head(response, r'<link rel="canonical" href="([^"]*)">') == f"http://testserver{url}"
             titles.add(title)
         assert len(titles) == len(urls)
+
+
+class SeedJsonLdTests:
+    def test_every_seed_mutuals_json_ld_parses_and_names_it(self, client):
+        call_command("loaddata", "mutuals", verbosity=0)
+        for mutual in Mutual.objects.published():
+            data = json_ld(client.get(mutual.get_absolute_url()))
+            assert data["name"] == mutual.name
+            assert data["url"] == f"http://testserver{mutual.get_absolute_url()}"
+            assert set(data) <= KNOWN_KEYS

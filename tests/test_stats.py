@@ -1,7 +1,9 @@
 from collections import Counter, defaultdict
 from decimal import Decimal
 
+import html5lib
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -213,3 +215,19 @@ class StatisticsPageTests:
             ContractFactory(mutual=MutualFactory(region=RegionFactory(name="North East")), service=f"Service {n}")
         with django_assert_num_queries(17):
             client.get(reverse("directory:stats"))
+
+
+@pytest.fixture
+def seeded():
+    call_command("loaddata", "mutuals", verbosity=0)
+
+
+class SeedStatisticsTests:
+    def test_the_seed_data_loads_and_renders_as_valid_html_with_its_coverage(self, seeded, client):
+        response = client.get(reverse("directory:stats"))
+        html5lib.HTMLParser(strict=True).parse(response.content)
+        totals = response.context["stats"].totals
+        assert totals["count"] == Mutual.objects.published().count() == 79
+        assert totals["value"] == Mutual.objects.published().headline_figures()["annual_value"]
+        assert "about 115" in response.text
+        assert "about £1.6bn" in response.text

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    "corsheaders",
     "django_filters",
     "leaflet",
     "simple_history",
@@ -46,6 +47,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before CommonMiddleware, which can answer (redirect) before CORS headers are added.
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -138,3 +141,9 @@ DIRECTORY = {
     "DATA_LICENCE": "Open Government Licence v3.0",
     "DATA_LICENCE_URL": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
 }
+
+# Open data: any web page may read the API and the exports (GET only, no cookies); nothing else is shared.
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_URLS_REGEX = r"^/(api/.*|mutuals\.(csv|json|geojson)|mutuals/[^/]+\.json)$"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["Content-Disposition", "Link"]

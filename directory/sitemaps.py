@@ -15,6 +15,7 @@ class PageSitemap(Sitemap):
         "directory:region-list",
         "directory:commissioner-list",
         "directory:about",
+        "directory:api",
     ]
 
     def items(self):

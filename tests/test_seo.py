@@ -115,6 +115,7 @@ class SitemapTests:
             reverse("directory:sector-list"),
             reverse("directory:region-list"),
             reverse("directory:commissioner-list"),
+            reverse("directory:api"),
             mutual.primary_sector.get_absolute_url(),
             mutual.region.get_absolute_url(),
             buyer.get_absolute_url(),

@@ -231,3 +231,12 @@ class SeedStatisticsTests:
         assert totals["value"] == Mutual.objects.published().headline_figures()["annual_value"]
         assert "about 115" in response.text
         assert "about £1.6bn" in response.text
+
+
+class StatisticsDownloadTests:
+    def test_links_to_downloads_of_every_mutual(self, world, client):
+        text = client.get(reverse("directory:stats")).text
+        for name in ("directory:mutual-csv", "directory:mutual-json"):
+            url = f"{reverse(name)}?status=all"
+            assert f'href="{url}"' in text
+            assert client.get(url).status_code == 200

@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator, URLValidator
 from django.db import models
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, Greatest, Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -544,6 +544,46 @@ class Mutual(models.Model):
         return self.status == self.Status.ACTIVE
 
 
+class CommissionerQuerySet(models.QuerySet):
+    def with_published_contracts(self):
+        """Return buyers with at least one contract with a published mutual."""
+        published = Contract.objects.filter(
+            commissioner=OuterRef("pk"), mutual__in=Mutual.objects.published().values("pk")
+        )
+        return self.filter(Exists(published))
+
+    def with_totals(self, year=None):
+        """Annotate the published mutuals, contracts and known annual value of current contracts of each buyer."""
+        year = year or timezone.localdate().year
+        published = Q(contracts__mutual__in=Mutual.objects.published().values("pk"))
+        current = Q(contracts__end_year__isnull=True) | Q(contracts__end_year__gte=year)
+        return self.annotate(
+            mutual_count=Count("contracts__mutual", filter=published, distinct=True),
+            contract_count=Count("contracts", filter=published, distinct=True),
+            annual_value=Sum("contracts__annual_value_gbp", filter=published & current),
+        )
+
+    def for_index(self):
+        """Return the buyers the public index lists, with their totals, in order of kind and name."""
+        kinds = [kind for kind, _ in Commissioner.Kind.choices]
+        order = models.Case(*(models.When(kind=kind, then=position) for position, kind in enumerate(kinds)))
+        return self.with_published_contracts().with_totals().order_by(order, "name")
+
+    def for_detail(self):
+        """Return buyers with their totals and their contracts with published mutuals, for a buyer's page."""
+        contracts = (
+            Contract.objects.filter(mutual__in=Mutual.objects.published().values("pk"))
+            .select_related("mutual")
+            .order_by("mutual__name", F("end_year").desc(nulls_last=True), "service")
+        )
+        return self.with_totals().prefetch_related(
+            models.Prefetch("contracts", contracts, to_attr="published_contracts")
+        )
+
+
+CommissionerManager = NaturalKeyManager.from_queryset(CommissionerQuerySet)
+
+
 class Commissioner(models.Model):
     class Kind(models.TextChoices):
         LOCAL_AUTHORITY = "local-authority", "Local authority"
@@ -555,7 +595,7 @@ class Commissioner(models.Model):
     slug = models.SlugField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.OTHER)
 
-    objects = NaturalKeyManager()
+    objects = CommissionerManager()
     history = HistoricalRecords()
 
     class Meta:

@@ -159,6 +159,7 @@ class MutualQuerySet(models.QuerySet):
         value = (
             Contract.objects.filter(mutual__in=self.values("pk"))
             .current()
+            .filter(annual_value_gbp__isnull=False)
             .aggregate(total=Sum("annual_value_gbp"), mutuals=Count("mutual", distinct=True))
         )
         counts = self.aggregate(total=Count("pk"), active=Count("pk", filter=Q(status=Mutual.Status.ACTIVE)))

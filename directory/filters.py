@@ -78,9 +78,7 @@ class LenientFilterSet(django_filters.FilterSet):
                 known = self.known_values(filter_, values)
                 for value in values:
                     if value not in known:
-                        self.ignored.append(
-                            f"Ignored {filter_.label.lower()} “{shorten(value)}”: it is not one of the options."
-                        )
+                        self.ignored.append((name, value, "it is not one of the options."))
                 data.setlist(name, [value for value in values if value in known])
         for name, value in self.defaults.items():
             if not data.get(name):
@@ -100,13 +98,20 @@ class LenientFilterSet(django_filters.FilterSet):
         return self.form.cleaned_data
 
     @property
+    def problems(self):
+        """Return (parameter, value, reason) for every parameter value that makes no sense."""
+        problems = list(self.ignored)
+        for name, errors in self.errors.items():
+            problems.extend((name, self.data.get(name, ""), error) for error in errors)
+        return problems
+
+    @property
     def messages(self):
         """Return a sentence for every parameter value that was ignored."""
-        messages = list(self.ignored)
-        for name, errors in self.errors.items():
-            label = self.filters[name].label if name in self.filters else name
-            raw = shorten(self.data.get(name, ""))
-            messages.extend(f"Ignored {label.lower()} “{raw}”: {error}" for error in errors)
+        messages = []
+        for name, value, reason in self.problems:
+            label = self.filters[name].label.lower() if name in self.filters else name
+            messages.append(f"Ignored {label} “{shorten(value)}”: {reason}")
         return messages
 
     def selection_without(self, name):
@@ -121,16 +126,21 @@ class LenientFilterSet(django_filters.FilterSet):
 class InvalidSelection(ValueError):
     """Query parameters that a data format cannot ignore quietly."""
 
-    def __init__(self, messages):
-        super().__init__("; ".join(messages))
-        self.messages = messages
+    def __init__(self, problems):
+        self.problems = problems
+        self.errors = [
+            {"parameter": name, "message": f"Invalid {name} “{shorten(value)}”: {reason}"}
+            for name, value, reason in problems
+        ]
+        self.messages = [error["message"] for error in self.errors]
+        super().__init__("; ".join(self.messages))
 
 
 def strict_selection(data, queryset):
     """Return the filtered queryset for data formats and the API; raise InvalidSelection naming bad parameters."""
     filterset = MutualFilter(data, queryset=queryset)
-    if filterset.messages:
-        raise InvalidSelection(filterset.messages)
+    if filterset.problems:
+        raise InvalidSelection(filterset.problems)
     return filterset.qs
 
 

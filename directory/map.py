@@ -1,8 +1,11 @@
 from django.http import JsonResponse
+from django.views.decorators.http import require_safe
 from django_filters.views import FilterView
 
+from .exports import errors_response, with_data_headers
 from .filters import InvalidSelection, MutualFilter, strict_selection
 from .models import Mutual
+from .serializers import region_reference, text
 
 # What a marker shows besides its colour, so that no sector is told apart by colour alone.
 SECTOR_GLYPHS = {
@@ -28,7 +31,6 @@ def sector_glyph(slug, name):
 
 def mutual_feature(mutual, request):
     """Return a located mutual as an RFC 7946 Feature: a Point in [longitude, latitude] order."""
-    region = mutual.region
     return {
         "type": "Feature",
         "id": mutual.slug,
@@ -40,13 +42,13 @@ def mutual_feature(mutual, request):
             "slug": mutual.slug,
             "name": mutual.name,
             "sectors": [{"slug": sector.slug, "name": sector.name} for sector in mutual.sectors.all()],
-            "primary_sector": {"slug": mutual.primary_sector.slug, "name": mutual.primary_sector.name},
-            "region": {"slug": region.slug, "name": region.name} if region else None,
-            "town": mutual.town or None,
+            "primary_sector": mutual.primary_sector.slug,
+            "region": region_reference(mutual.region),
+            "town": text(mutual.town),
             "status": mutual.status,
             "status_label": mutual.get_status_display(),
             "approximate": mutual.location_is_approximate,
-            "location_note": mutual.location_note or None,
+            "location_note": text(mutual.location_note),
             "url": request.build_absolute_uri(mutual.get_absolute_url()),
         },
     }
@@ -92,11 +94,12 @@ class MutualMapView(FilterView):
         )
 
 
+@require_safe
 def mutual_geojson(request):
     try:
         mutuals = strict_selection(request.GET, Mutual.objects.published().for_map())
     except InvalidSelection as invalid:
-        return JsonResponse({"errors": invalid.messages}, status=400)
-    response = JsonResponse(feature_collection(mutuals, request), content_type="application/geo+json")
-    response["X-Robots-Tag"] = "noindex"
-    return response
+        return errors_response(invalid.errors)
+    document = feature_collection(mutuals, request)
+    response = JsonResponse(document, content_type="application/geo+json", json_dumps_params={"ensure_ascii": False})
+    return with_data_headers(response)

@@ -118,6 +118,9 @@ class MutualMapViewTests:
         assert f'href="{MAP}?{query.replace("&", "&amp;")}">View these on a map' in list_page.text
         assert f'href="{GEOJSON}?{query.replace("&", "&amp;")}"' in map_page.text
 
+    def test_search_engines_find_the_map(self, client):
+        assert f"<loc>http://testserver{MAP}</loc>" in client.get(reverse("directory:sitemap")).text
+
     def test_the_header_links_to_the_map(self, client):
         response = client.get(MAP)
         assert f'href="{MAP}" aria-current="page"><strong class="govuk-service-navigation__active-fallback">Map' in (
@@ -232,8 +235,8 @@ class MutualGeoJSONTests:
             "slug": "bow-health-cic",
             "name": "Bow Health CIC",
             "sectors": [{"slug": "health", "name": "Health"}, {"slug": "leisure", "name": "Leisure"}],
-            "primary_sector": {"slug": "health", "name": "Health"},
-            "region": {"slug": "london", "name": "London"},
+            "primary_sector": "health",
+            "region": {"slug": "london", "name": "London", "ons_code": "E12000007"},
             "town": "Bow",
             "status": "active",
             "status_label": "Active",
@@ -265,22 +268,30 @@ class MutualGeoJSONTests:
         assert document == {"type": "FeatureCollection", "features": []}
 
     @pytest.mark.parametrize(
-        ("params", "message"),
+        ("params", "parameter", "message"),
         [
-            ({"sector": "nope"}, "Ignored sector “nope”: it is not one of the options."),
-            ({"region": "atlantis"}, "Ignored region “atlantis”"),
-            ({"value_min": "abc"}, "Ignored annual value from (£) “abc”: Enter a number."),
-            ({"status": "sleeping"}, "Ignored status “sleeping”"),
-            ({"q": "x" * 5000}, "Ignored search “xxxx"),
+            ({"sector": "nope"}, "sector", "Invalid sector “nope”: it is not one of the options."),
+            ({"region": "atlantis"}, "region", "Invalid region “atlantis”"),
+            ({"value_min": "abc"}, "value_min", "Invalid value_min “abc”: Enter a number."),
+            ({"status": "sleeping"}, "status", "Invalid status “sleeping”"),
+            ({"q": "x" * 5000}, "q", "Invalid q “xxxx"),
         ],
     )
-    def test_bad_parameters_are_refused_with_a_400_naming_them(self, client, params, message):
+    def test_bad_parameters_are_refused_with_a_400_naming_them(self, client, params, parameter, message):
         MutualFactory()
         response = client.get(GEOJSON, params)
         assert response.status_code == 400
         assert response["Content-Type"] == "application/json"
         errors = response.json()["errors"]
-        assert any(error.startswith(message) for error in errors), errors
+        assert [error["parameter"] for error in errors] == [parameter]
+        assert errors[0]["message"].startswith(message), errors
+
+    def test_it_is_open_data_anyone_may_fetch_but_search_engines_skip(self, client):
+        MutualFactory()
+        response = client.get(GEOJSON, HTTP_ORIGIN="https://example.org")
+        assert response["Access-Control-Allow-Origin"] == "*"
+        assert response["X-Robots-Tag"] == "noindex"
+        assert 'rel="license"' in response["Link"]
 
     @pytest.mark.parametrize("params", [{}, {"sector": "adult-social-care", "value_min": "1"}])
     def test_the_number_of_queries_does_not_grow_with_the_mutuals(self, client, params):

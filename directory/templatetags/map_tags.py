@@ -1,18 +1,8 @@
 from django import template
-from django.urls import reverse
 
 from directory.map import mutual_feature, sector_glyph
 
 register = template.Library()
-
-
-@register.simple_tag(takes_context=True)
-def selection_url(context, viewname):
-    """Return the URL of `viewname` with the current selection's query string, less the page number."""
-    query = context["request"].GET.copy()
-    query.pop("page", None)
-    url = reverse(viewname)
-    return f"{url}?{query.urlencode()}" if query else url
 
 
 @register.filter

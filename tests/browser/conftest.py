@@ -1,4 +1,4 @@
-"""Shared set-up for browser tests: one Chromium per session, one page per test, no network but the live server."""
+"""Shared set-up for browser tests: one Chromium for this package, one page per test, no network but the live server."""
 
 import base64
 import os
@@ -34,7 +34,8 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
-@pytest.fixture(scope="session")
+# Package scope: Playwright's sync API allows one running instance, and other test files start their own.
+@pytest.fixture(scope="package")
 def browser():
     if not CHROMIUM.exists():
         reason = f"{CHROMIUM} is not installed (scripts/install-chromium installs it)"

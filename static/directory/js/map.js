@@ -85,9 +85,14 @@
     });
   }
 
+  function primarySector(properties) {
+    const slug = properties.primary_sector;
+    return properties.sectors.find((sector) => sector.slug === slug) || { slug: slug, name: slug };
+  }
+
   function directoryMarker(feature, latlng, glyphs) {
     const properties = feature.properties;
-    const sector = properties.primary_sector;
+    const sector = primarySector(properties);
     const label = properties.name + ", " + sector.name + (properties.approximate ? ", approximate location" : "");
     const icon = markerIcon(glyphs[sector.slug] || sector.name.slice(0, 2), sector.slug, label);
     return L.marker(latlng, { icon: icon, keyboard: true, riseOnHover: true });
@@ -199,7 +204,7 @@
     const properties = feature.properties;
     const [longitude, latitude] = feature.geometry.coordinates;
     const latlng = L.latLng(latitude, longitude);
-    const icon = markerIcon(container.dataset.glyph, properties.primary_sector.slug, null);
+    const icon = markerIcon(container.dataset.glyph, properties.primary_sector, null);
     L.marker(latlng, { icon: icon, keyboard: false, interactive: false }).addTo(map);
     if (properties.approximate) {
       L.circle(latlng, { radius: 2500, interactive: false, color: "#1d70b8", weight: 2, dashArray: "6 6", fillOpacity: 0.08 }).addTo(map);

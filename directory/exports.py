@@ -1,0 +1,245 @@
+"""The listing's selection as data, CSV or JSON, with its licence and attribution."""
+
+import csv
+from collections import defaultdict
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.http import JsonResponse, StreamingHttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from .filters import InvalidSelection, strict_selection
+from .models import Contract, Mutual, Source
+from .serializers import attribution, licensed, mutual_record
+
+SEPARATOR = "; "
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_COLUMNS = (
+    "name",
+    "slug",
+    "url",
+    "summary",
+    "status",
+    "status_year",
+    "status_note",
+    "evidence",
+    "primary_sector",
+    "sectors",
+    "region",
+    "region_ons_code",
+    "town",
+    "postcode",
+    "latitude",
+    "longitude",
+    "location_basis",
+    "location_approximate",
+    "website",
+    "legal_form",
+    "ownership_detail",
+    "org_id",
+    "year_spun_out",
+    "parent_body",
+    "staff_count",
+    "staff_count_detail",
+    "turnover_gbp",
+    "turnover_period",
+    "annual_value_gbp",
+    "next_contract_end_year",
+    "contracts",
+    "source_urls",
+    "last_verified",
+    "updated_at",
+    "licence",
+    "attribution",
+)
+CSV_FIELDS = (
+    "pk",
+    "name",
+    "slug",
+    "summary",
+    "status",
+    "status_year",
+    "status_note",
+    "evidence",
+    "primary_sector__slug",
+    "region__name",
+    "region__ons_code",
+    "town",
+    "postcode",
+    "latitude",
+    "longitude",
+    "location_basis",
+    "website",
+    "legal_form",
+    "ownership_detail",
+    "register",
+    "registration_number",
+    "year_spun_out",
+    "parent_body",
+    "staff_count",
+    "staff_count_detail",
+    "turnover_gbp",
+    "turnover_period",
+    "annual_value",
+    "last_verified",
+    "updated_at",
+)
+
+
+@require_safe
+def mutual_csv(request):
+    try:
+        mutuals = strict_selection(request.GET, Mutual.objects.published().with_annual_value())
+    except InvalidSelection as error:
+        return errors_response(error.errors)
+    response = StreamingHttpResponse(csv_lines(mutuals, request), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="mutuals-{timezone.localdate():%Y-%m-%d}.csv"'
+    return with_data_headers(response)
+
+
+@require_safe
+def mutual_json(request):
+    try:
+        mutuals = strict_selection(request.GET, Mutual.objects.published().for_detail())
+    except InvalidSelection as error:
+        return errors_response(error.errors)
+    results = [mutual_record(mutual, request) for mutual in mutuals]
+    return data_response(licensed(request, count=len(results), results=results))
+
+
+@require_safe
+def mutual_detail_json(request, slug):
+    mutual = Mutual.objects.published().for_detail().filter(slug=slug).first()
+    if mutual is None:
+        return errors_response(
+            [{"parameter": "slug", "message": f"There is no published mutual “{slug}”."}],
+            status=404,
+        )
+    return data_response(licensed(request, mutual=mutual_record(mutual, request)))
+
+
+def data_response(payload, status=200):
+    return with_data_headers(JsonResponse(payload, status=status, json_dumps_params={"ensure_ascii": False}))
+
+
+def errors_response(errors, status=400):
+    """Return the API's error document: every bad parameter with a message naming it."""
+    return data_response({"errors": errors}, status=status)
+
+
+def with_data_headers(response):
+    response["X-Robots-Tag"] = "noindex"
+    response["Link"] = f'<{settings.DIRECTORY["DATA_LICENCE_URL"]}>; rel="license"'
+    return response
+
+
+class Echo:
+    """Hand back what csv.writer writes, so that each row can be streamed as it is made."""
+
+    def write(self, value):
+        return value
+
+
+def csv_lines(mutuals, request):
+    """Yield the CSV, a BOM first so that Excel reads it as UTF-8, in a constant number of queries."""
+    writer = csv.writer(Echo())
+    yield "\ufeff" + writer.writerow(CSV_COLUMNS)
+    related = RelatedRows(mutuals)
+    credit = {"licence": settings.DIRECTORY["DATA_LICENCE_URL"], "attribution": attribution(request)}
+    for values in mutuals.values_list(*CSV_FIELDS).iterator(chunk_size=500):
+        record = csv_record(dict(zip(CSV_FIELDS, values, strict=True)), related, request) | credit
+        yield writer.writerow([csv_cell(record[column]) for column in CSV_COLUMNS])
+
+
+class RelatedRows:
+    """The selection's sectors, sources and contracts, one query each, by mutual."""
+
+    def __init__(self, mutuals):
+        selected = mutuals.order_by().values("pk")
+        self.sectors = group(
+            Mutual.sectors.through.objects.filter(mutual__in=selected)
+            .order_by("sector__name")
+            .values_list("mutual_id", "sector__slug")
+        )
+        self.sources = group(Source.objects.filter(mutual__in=selected).values_list("mutual_id", "url"))
+        contracts = Contract.objects.filter(mutual__in=selected).select_related("commissioner")
+        self.contracts = group((contract.mutual_id, contract) for contract in contracts)
+
+
+def group(pairs):
+    grouped = defaultdict(list)
+    for key, value in pairs:
+        grouped[key].append(value)
+    return grouped
+
+
+def csv_record(row, related, request):
+    """Return one mutual's CSV cells by column, from its values_list() row and its related rows."""
+    contracts = related.contracts[row["pk"]]
+    has_location = row["latitude"] is not None and row["longitude"] is not None
+    this_year = timezone.localdate().year
+    return {
+        "name": row["name"],
+        "slug": row["slug"],
+        "url": request.build_absolute_uri(reverse("directory:mutual-detail", kwargs={"slug": row["slug"]})),
+        "summary": row["summary"],
+        "status": row["status"],
+        "status_year": row["status_year"],
+        "status_note": row["status_note"],
+        "evidence": row["evidence"],
+        "primary_sector": row["primary_sector__slug"],
+        "sectors": SEPARATOR.join(related.sectors[row["pk"]]),
+        "region": row["region__name"],
+        "region_ons_code": row["region__ons_code"],
+        "town": row["town"],
+        "postcode": row["postcode"],
+        "latitude": row["latitude"],
+        "longitude": row["longitude"],
+        "location_basis": row["location_basis"],
+        "location_approximate": has_location and row["location_basis"] != Mutual.LocationBasis.ADDRESS,
+        "website": row["website"],
+        "legal_form": row["legal_form"],
+        "ownership_detail": row["ownership_detail"],
+        "org_id": f"{row['register']}-{row['registration_number']}" if row["registration_number"] else "",
+        "year_spun_out": row["year_spun_out"],
+        "parent_body": row["parent_body"],
+        "staff_count": row["staff_count"],
+        "staff_count_detail": row["staff_count_detail"],
+        "turnover_gbp": row["turnover_gbp"],
+        "turnover_period": row["turnover_period"],
+        "annual_value_gbp": row["annual_value"],
+        "next_contract_end_year": min(
+            (contract.end_year for contract in contracts if contract.end_year and contract.end_year >= this_year),
+            default=None,
+        ),
+        "contracts": SEPARATOR.join(contract_summary(contract) for contract in contracts),
+        "source_urls": SEPARATOR.join(related.sources[row["pk"]]),
+        "last_verified": row["last_verified"],
+        "updated_at": row["updated_at"],
+    }
+
+
+def contract_summary(contract):
+    """Return a contract in one line, e.g. 'Leeds City Council: 22000000.00 GBP annual, 2015-2020, Support'."""
+    buyer = contract.commissioner.name if contract.commissioner else "buyer not known"
+    value = "value not known" if contract.value_gbp is None else f"{contract.value_gbp:.2f} GBP {contract.value_basis}"
+    years = f"{contract.start_year or '?'}-{contract.end_year or '?'}"
+    return f"{buyer}: {value}, {years}, {contract.service}"
+
+
+def csv_cell(value):
+    """Return a value as CSV text; text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value

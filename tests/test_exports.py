@@ -1,0 +1,371 @@
+import csv
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from directory.exports import CSV_COLUMNS
+from directory.models import Contract, Mutual
+from tests.factories import (
+    CommissionerFactory,
+    ContractFactory,
+    MutualFactory,
+    RegionFactory,
+    SectorFactory,
+    SourceFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+THIS_YEAR = timezone.localdate().year
+SELECTIONS = [
+    "",
+    "status=all",
+    "status=closed",
+    "sector=adult-social-care&region=north-west",
+    "sector=adult-social-care&sector=health",
+    "value_min=500000&value_max=2000000",
+    "value_min=1500000",
+    "ending_within=18",
+    "sector=adult-social-care&region=north-west&ending_within=18",
+    "q=Rochdale",
+    "sort=value&status=all",
+]
+
+
+@pytest.fixture
+def world():
+    """Mutuals in two sectors and regions, active and closed, with contracts ending soon and later, and a draft."""
+    health = SectorFactory(name="Health")
+    care = SectorFactory(name="Adult social care")
+    north_west = RegionFactory(name="North West")
+    london = RegionFactory(name="London")
+    buyer = CommissionerFactory(name="Rochdale Borough Council")
+    soon, later = THIS_YEAR + 1, THIS_YEAR + 6
+    mutuals = {
+        "care-nw-ending": MutualFactory(
+            name="Care NW Ending", primary_sector=care, region=north_west, town="Rochdale"
+        ),
+        "care-nw-later": MutualFactory(name="Care NW Later", primary_sector=care, region=north_west),
+        "care-london": MutualFactory(name="Care London", primary_sector=care, region=london),
+        "health-nw": MutualFactory(name="Health NW", primary_sector=health, region=north_west, sectors=[care]),
+        "health-london-closed": MutualFactory(
+            name="Health London Closed", primary_sector=health, region=london, status=Mutual.Status.CLOSED
+        ),
+        "no-region": MutualFactory(
+            name="No Region", primary_sector=health, region=None, latitude=None, longitude=None
+        ),
+    }
+    ContractFactory(mutual=mutuals["care-nw-ending"], commissioner=buyer, value_gbp=Decimal("1000000"), end_year=soon)
+    ContractFactory(mutual=mutuals["care-nw-later"], value_gbp=Decimal("9000000"), end_year=later)
+    ContractFactory(
+        mutual=mutuals["health-nw"],
+        value_gbp=Decimal("6000000"),
+        value_basis=Contract.ValueBasis.WHOLE_LIFE,
+        start_year=THIS_YEAR - 2,
+        end_year=soon,
+    )
+    ContractFactory(mutual=mutuals["health-london-closed"], value_gbp=Decimal("750000"), end_year=soon)
+    draft = MutualFactory(name="Draft Care NW", primary_sector=care, region=north_west, is_published=False)
+    ContractFactory(mutual=draft, commissioner=buyer, value_gbp=Decimal("1000000"), end_year=soon)
+    return mutuals
+
+
+def listing(client, query):
+    response = client.get(f"{reverse('directory:mutual-list')}?{query}")
+    assert response.status_code == 200
+    return response.context["page_obj"]
+
+
+def csv_text(response):
+    """Return the CSV as the csv module reads it: decoded with the BOM taken off."""
+    return b"".join(response.streaming_content).decode("utf-8-sig")
+
+
+def csv_records(response):
+    return list(csv.DictReader(io.StringIO(csv_text(response), newline="")))
+
+
+def get_csv(client, query=""):
+    response = client.get(f"{reverse('directory:mutual-csv')}?{query}")
+    assert response.status_code == 200
+    return response
+
+
+class MutualCsvExportTests:
+    @pytest.mark.parametrize("query", SELECTIONS)
+    def test_has_a_row_for_every_mutual_the_listing_counts(self, client, world, query):
+        page = listing(client, query)
+        records = csv_records(get_csv(client, query))
+        assert len(records) == page.paginator.count
+        assert [record["slug"] for record in records] == [mutual.slug for mutual in page.object_list]
+
+    def test_commissioners_selection_is_exactly_what_they_filtered(self, client, world):
+        query = "sector=adult-social-care&region=north-west&ending_within=18"
+        records = csv_records(get_csv(client, query))
+        assert [record["slug"] for record in records] == ["care-nw-ending", "health-nw"]
+        assert records[0]["next_contract_end_year"] == str(THIS_YEAR + 1)
+        assert "Rochdale Borough Council: 1000000.00 GBP annual" in records[0]["contracts"]
+
+    def test_is_streamed_utf8_with_a_bom_as_a_named_attachment(self, client, world):
+        response = get_csv(client)
+        assert response.streaming
+        body = b"".join(response.streaming_content)
+        assert body.startswith(b"\xef\xbb\xbfname,slug,url,")
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
+        assert response["Content-Disposition"] == f'attachment; filename="mutuals-{timezone.localdate():%Y-%m-%d}.csv"'
+        assert response["X-Robots-Tag"] == "noindex"
+
+    def test_carries_the_licence_in_a_header_and_on_every_row(self, client, world, settings):
+        response = get_csv(client, "status=all")
+        licence_url = settings.DIRECTORY["DATA_LICENCE_URL"]
+        assert response["Link"] == f'<{licence_url}>; rel="license"'
+        records = csv_records(response)
+        assert {record["licence"] for record in records} == {licence_url}
+        assert all(record["attribution"].startswith("Mutuals Directory (http://testserver/)") for record in records)
+
+    def test_columns_come_in_the_documented_order_and_round_trip(self, client, world):
+        text = csv_text(get_csv(client, "status=all"))
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+        assert rows[0] == list(CSV_COLUMNS)
+        assert all(len(row) == len(CSV_COLUMNS) for row in rows)
+        written = io.StringIO(newline="")
+        csv.writer(written).writerows(rows)
+        assert written.getvalue() == text
+
+    def test_the_readme_documents_every_column_in_order(self, settings):
+        readme = (settings.BASE_DIR / "README.md").read_text(encoding="utf-8")
+        section = readme.split("The columns, always in this order:", 1)[1]
+        assert re.findall(r"^\| `([a-z_]+)` \|", section, flags=re.MULTILINE) == list(CSV_COLUMNS)
+
+    def test_every_column_holds_the_mutuals_facts(self, client):
+        care, health = SectorFactory(name="Adult social care"), SectorFactory(name="Health")
+        mutual = MutualFactory(
+            name="Full Record CIC",
+            summary="Support for adults with learning disabilities.",
+            primary_sector=care,
+            sectors=[health],
+            region=RegionFactory(name="North West"),
+            town="Rochdale",
+            postcode="OL16 1AB",
+            latitude=53.615,
+            longitude=-2.155,
+            website="https://www.example.org/",
+            ownership_detail="Owned by its staff",
+            register=Mutual.Register.COMPANIES_HOUSE,
+            registration_number="07733466",
+            year_spun_out=2014,
+            parent_body="Rochdale Borough Council",
+            staff_count=200,
+            staff_count_detail="200 (at launch)",
+            turnover_gbp=Decimal("12500000.50"),
+            turnover_period="2023/24",
+            status_note="",
+        )
+        mutual.sources.update(url="https://www.example.org/news/full-record")
+        contract = ContractFactory(
+            mutual=mutual,
+            commissioner=CommissionerFactory(name="Rochdale Borough Council"),
+            start_year=THIS_YEAR - 1,
+            end_year=THIS_YEAR + 4,
+        )
+        (record,) = csv_records(get_csv(client))
+        assert record == {
+            "name": "Full Record CIC",
+            "slug": "full-record-cic",
+            "url": "http://testserver" + reverse("directory:mutual-detail", kwargs={"slug": "full-record-cic"}),
+            "summary": "Support for adults with learning disabilities.",
+            "status": "active",
+            "status_year": "",
+            "status_note": "",
+            "evidence": "psm",
+            "primary_sector": "adult-social-care",
+            "sectors": "adult-social-care; health",
+            "region": "North West",
+            "region_ons_code": "E12000002",
+            "town": "Rochdale",
+            "postcode": "OL16 1AB",
+            "latitude": "53.615",
+            "longitude": "-2.155",
+            "location_basis": "town-centre",
+            "location_approximate": "true",
+            "website": "https://www.example.org/",
+            "legal_form": "community-interest-company",
+            "ownership_detail": "Owned by its staff",
+            "org_id": "GB-COH-07733466",
+            "year_spun_out": "2014",
+            "parent_body": "Rochdale Borough Council",
+            "staff_count": "200",
+            "staff_count_detail": "200 (at launch)",
+            "turnover_gbp": "12500000.50",
+            "turnover_period": "2023/24",
+            "annual_value_gbp": "1000000.00",
+            "next_contract_end_year": str(THIS_YEAR + 4),
+            "contracts": f"Rochdale Borough Council: 1000000.00 GBP annual, {THIS_YEAR - 1}-{THIS_YEAR + 4}, "
+            f"{contract.service}",
+            "source_urls": "https://www.example.org/news/full-record",
+            "last_verified": "2026-11-26",
+            "updated_at": Mutual.objects.get().updated_at.isoformat(),
+            "licence": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+            "attribution": "Mutuals Directory (http://testserver/), under the Open Government Licence v3.0. "
+            "Each record lists the public sources its facts come from.",
+        }
+
+    def test_unknown_facts_are_empty_cells(self, client):
+        MutualFactory(region=None, latitude=None, longitude=None, location_basis="", year_spun_out=None, source=None)
+        (record,) = csv_records(get_csv(client))
+        for column in ("region", "region_ons_code", "latitude", "longitude", "annual_value_gbp", "source_urls"):
+            assert record[column] == ""
+        assert record["location_approximate"] == "false"
+
+    @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+    def test_text_a_spreadsheet_would_run_as_a_formula_starts_with_an_apostrophe(self, client, start):
+        formula = f'{start}HYPERLINK("https://evil.example","click")'
+        mutual = MutualFactory(name=f"{start}Mutual", summary=formula, town=formula, parent_body=formula)
+        ContractFactory(mutual=mutual, commissioner=CommissionerFactory(name=f"{start}Council"))
+        (record,) = csv_records(get_csv(client))
+        for column in ("name", "summary", "town", "parent_body", "contracts"):
+            assert record[column].startswith("'" + start), column
+        assert record["summary"] == "'" + formula
+
+    def test_numbers_are_left_as_numbers(self, client):
+        MutualFactory(longitude=-2.155)
+        (record,) = csv_records(get_csv(client))
+        assert record["longitude"] == "-2.155"
+
+    def test_drafts_never_appear(self, client, world):
+        records = csv_records(get_csv(client, "status=all&sector=adult-social-care&region=north-west"))
+        assert "draft-care-nw" not in {record["slug"] for record in records}
+        assert "Draft" not in csv_text(get_csv(client, "status=all"))
+
+    @pytest.mark.parametrize(
+        "query, parameter",
+        [
+            ("value_min=abc", "value_min"),
+            ("sector=nope", "sector"),
+            ("region=atlantis", "region"),
+            ("ending_within=9999", "ending_within"),
+            ("status=lost", "status"),
+            ("spun_out_from=1066", "spun_out_from"),
+        ],
+    )
+    def test_bad_parameters_get_400_naming_them(self, client, world, query, parameter):
+        response = client.get(f"{reverse('directory:mutual-csv')}?{query}")
+        assert response.status_code == 400
+        assert response["Content-Type"] == "application/json"
+        (error,) = response.json()["errors"]
+        assert error["parameter"] == parameter
+        assert parameter in error["message"]
+
+    def test_is_open_to_other_sites(self, client, world):
+        response = client.get(reverse("directory:mutual-csv"), headers={"Origin": "https://example.org"})
+        assert response["Access-Control-Allow-Origin"] == "*"
+
+    @pytest.mark.parametrize("mutuals", [2, 8])
+    def test_takes_the_same_number_of_queries_however_many_mutuals(self, client, django_assert_num_queries, mutuals):
+        for contract in ContractFactory.create_batch(mutuals):
+            SourceFactory(mutual=contract.mutual)
+        with django_assert_num_queries(6):
+            response = client.get(f"{reverse('directory:mutual-csv')}?sector=health")
+            assert len(csv_records(response)) == mutuals
+
+
+class MutualJsonExportTests:
+    @pytest.mark.parametrize("query", SELECTIONS)
+    def test_holds_the_listings_selection_in_its_order(self, client, world, query):
+        page = listing(client, query)
+        data = client.get(f"{reverse('directory:mutual-json')}?{query}").json()
+        assert data["count"] == page.paginator.count
+        assert [record["slug"] for record in data["results"]] == [mutual.slug for mutual in page.object_list]
+
+    def test_carries_the_licence_and_attribution(self, client, world, settings):
+        response = client.get(reverse("directory:mutual-json"))
+        data = response.json()
+        assert data["licence"] == {
+            "name": "Open Government Licence v3.0",
+            "url": settings.DIRECTORY["DATA_LICENCE_URL"],
+        }
+        assert data["attribution"].startswith("Mutuals Directory (http://testserver/)")
+        assert response["Link"] == f'<{settings.DIRECTORY["DATA_LICENCE_URL"]}>; rel="license"'
+        assert response["X-Robots-Tag"] == "noindex"
+
+    def test_records_hold_sectors_region_location_contracts_and_sources(self, client, world):
+        data = client.get(reverse("directory:mutual-json")).json()
+        (record,) = [record for record in data["results"] if record["slug"] == "health-nw"]
+        assert [sector["slug"] for sector in record["sectors"]] == ["adult-social-care", "health"]
+        assert record["primary_sector"] == "health"
+        assert record["region"] == {"slug": "north-west", "name": "North West", "ons_code": "E12000002"}
+        assert record["location"]["approximate"] is True
+        assert record["location"]["basis"] == "town-centre"
+        assert record["url"] == "http://testserver" + world["health-nw"].get_absolute_url()
+        assert record["sources"][0]["url"].startswith("https://www.example.org/news/")
+        (contract,) = record["contracts"]
+        assert contract["value_gbp"] == "6000000.00"
+        assert contract["value_basis"] == "whole-life"
+        assert contract["annual_value_gbp"] == "2000000.00"
+        assert contract["annual_value_is_estimate"] is True
+        assert record["annual_value_gbp"] == "2000000.00"
+        assert record["last_verified"] == "2026-11-26"
+        assert record["org_id"] is None
+
+    def test_bad_parameters_get_400_naming_them(self, client, world):
+        response = client.get(f"{reverse('directory:mutual-json')}?value_min=abc&sector=nope")
+        assert response.status_code == 400
+        assert {error["parameter"] for error in response.json()["errors"]} == {"value_min", "sector"}
+
+    def test_drafts_never_appear(self, client, world):
+        response = client.get(f"{reverse('directory:mutual-json')}?status=all")
+        assert "draft-care-nw" not in response.text
+
+    @pytest.mark.parametrize("mutuals", [2, 8])
+    def test_takes_the_same_number_of_queries_however_many_mutuals(self, client, django_assert_num_queries, mutuals):
+        ContractFactory.create_batch(mutuals)
+        with django_assert_num_queries(4):
+            assert client.get(reverse("directory:mutual-json")).json()["count"] == mutuals
+
+
+class MutualDetailJsonTests:
+    def test_gives_one_published_mutual_with_the_licence(self, client, world):
+        mutual = world["care-nw-ending"]
+        response = client.get(reverse("directory:mutual-detail-json", kwargs={"slug": mutual.slug}))
+        assert response.status_code == 200
+        data = response.json()
+        assert data["mutual"]["slug"] == mutual.slug
+        assert data["mutual"]["contracts"][0]["commissioner"]["slug"] == "rochdale-borough-council"
+        assert data["licence"]["name"] == "Open Government Licence v3.0"
+
+    @pytest.mark.parametrize("slug", ["draft-care-nw", "no-such-mutual"])
+    def test_answers_404_in_json_for_drafts_and_unknown_slugs(self, client, world, slug):
+        response = client.get(reverse("directory:mutual-detail-json", kwargs={"slug": slug}))
+        assert response.status_code == 404
+        assert response.json()["errors"][0]["parameter"] == "slug"
+
+    @pytest.mark.parametrize("contracts", [1, 5])
+    def test_takes_the_same_number_of_queries_however_many_contracts(
+        self, client, django_assert_num_queries, contracts
+    ):
+        mutual = MutualFactory()
+        ContractFactory.create_batch(contracts, mutual=mutual)
+        with django_assert_num_queries(4):
+            client.get(reverse("directory:mutual-detail-json", kwargs={"slug": mutual.slug}))
+
+
+class ListingExportLinksTests:
+    def test_link_to_the_same_selection_without_the_page(self, client, world):
+        response = client.get(f"{reverse('directory:mutual-list')}?sector=adult-social-care&status=all&page=1")
+        query = "?sector=adult-social-care&amp;status=all"
+        assert f'href="{reverse("directory:mutual-csv")}{query}"' in response.text
+        assert f'href="{reverse("directory:mutual-json")}{query}"' in response.text
+
+    def test_leave_out_what_the_listing_ignored(self, client, world):
+        response = client.get(f"{reverse('directory:mutual-list')}?sector=nope&sector=health&value_min=abc")
+        assert f'href="{reverse("directory:mutual-csv")}?sector=health"' in response.text
+
+    def test_a_linked_download_has_what_the_listing_counts(self, client, world):
+        response = client.get(f"{reverse('directory:mutual-list')}?region=north-west&sector=nope")
+        link = reverse("directory:mutual-csv") + "?region=north-west"
+        assert f'href="{link}"' in response.text
+        assert len(csv_records(client.get(link))) == response.context["page_obj"].paginator.count

@@ -283,13 +283,13 @@ class MutualFilter(LenientFilterSet):
                 "mutuals",
                 filter=Q(mutuals__in=self.selection_without("sector").values("pk")),
             )
-        )
+        ).order_by("name")  # Meta.ordering is not applied to queries with GROUP BY.
         regions = Region.objects.annotate(
             count=Count(
                 "mutuals",
                 filter=Q(mutuals__in=self.selection_without("region").values("pk")),
             )
-        )
+        ).order_by("name")
         legal_forms = self.selection_without("legal_form").count_by("legal_form")
         funding = self.selection_without("funding").count_by_funding()
         statuses = self.selection_without("status").count_by("status")

@@ -191,6 +191,28 @@ class MutualQuerySet(models.QuerySet):
         """Return mutuals with what a listing row shows: region, sectors and annual value."""
         return self.select_related("region", "primary_sector").prefetch_related("sectors").with_annual_value()
 
+    def for_map(self):
+        """Return mutuals with only what a map marker, its popup and the map's list show."""
+        return (
+            self.select_related("region", "primary_sector")
+            .prefetch_related(models.Prefetch("sectors", Sector.objects.only("name", "slug")))
+            .only(
+                "slug",
+                "name",
+                "town",
+                "status",
+                "latitude",
+                "longitude",
+                "location_basis",
+                "location_note",
+                "region__slug",
+                "region__name",
+                "region__ons_code",
+                "primary_sector__slug",
+                "primary_sector__name",
+            )
+        )
+
     def for_detail(self):
         """Return mutuals with everything their own page shows."""
         return (

@@ -10,6 +10,7 @@ class PageSitemap(Sitemap):
     names = [
         "directory:home",
         "directory:mutual-list",
+        "directory:mutual-map",
         "directory:stats",
         "directory:sector-list",
         "directory:region-list",

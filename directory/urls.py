@@ -3,6 +3,7 @@ from django.urls import path
 
 from . import api, exports, views
 from .feeds import ChangeFeed
+from .map import MutualMapView, mutual_geojson
 from .sitemaps import SITEMAPS
 
 app_name = "directory"
@@ -12,6 +13,8 @@ urlpatterns = [
     path("mutuals.csv", exports.mutual_csv, name="mutual-csv"),
     path("mutuals.json", exports.mutual_json, name="mutual-json"),
     path("mutuals/<slug:slug>.json", exports.mutual_detail_json, name="mutual-detail-json"),
+    path("mutuals.geojson", mutual_geojson, name="mutual-geojson"),
+    path("map/", MutualMapView.as_view(), name="mutual-map"),
     path("mutuals/<slug:slug>/", views.MutualDetailView.as_view(), name="mutual-detail"),
     path("sectors/", views.sector_list, name="sector-list"),
     path("sectors/<slug:slug>/", views.sector_detail, name="sector-detail"),

@@ -1,0 +1,440 @@
+from datetime import timedelta
+
+from django import forms
+from django.contrib import admin, messages
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Exists, OuterRef, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import Truncator
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import mutual_csv
+from .admin_forms import MutualAdminForm, SourceInlineFormSet
+from .history import related_changes
+from .models import Commissioner, Contract, Correction, Mutual, PublishedFigure, Region, Sector, Source
+
+admin.site.site_header = "Mutuals Directory: editors"
+admin.site.site_title = "Mutuals Directory admin"
+admin.site.index_title = "Keep the directory true"
+
+IMPORT_SALT = "directory.mutual-import"
+IMPORT_MAX_BYTES = 2 * 1024 * 1024
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "ons_code", "mutual_count"]
+    search_fields = ["name", "ons_code"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(mutual_count=Count("mutuals"))
+
+    @admin.display(description="mutuals", ordering="mutual_count")
+    def mutual_count(self, region):
+        return region.mutual_count
+
+
+@admin.register(Sector)
+class SectorAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "mutual_count"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(mutual_count=Count("mutuals"))
+
+    @admin.display(description="mutuals", ordering="mutual_count")
+    def mutual_count(self, sector):
+        return sector.mutual_count
+
+
+@admin.register(Commissioner)
+class CommissionerAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "contract_count"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(contract_count=Count("contracts"))
+
+    @admin.display(description="contract values", ordering="contract_count")
+    def contract_count(self, commissioner):
+        return commissioner.contract_count
+
+
+class ContractInline(admin.StackedInline):
+    model = Contract
+    extra = 0
+    autocomplete_fields = ["commissioner"]
+    readonly_fields = ["annual_value_gbp"]
+    fields = [
+        ("commissioner", "funding_type"),
+        "service",
+        ("value_gbp", "value_basis", "annual_value_gbp"),
+        ("start_year", "end_year"),
+        "funding_detail",
+        "source_url",
+        "source_quote",
+    ]
+    verbose_name = "contract value"
+    verbose_name_plural = "contract values and funding"
+
+
+class SourceInline(admin.TabularInline):
+    model = Source
+    formset = SourceInlineFormSet
+    extra = 1
+    fields = ["url", "title", "backs", "position"]
+
+
+class PublicationFilter(admin.SimpleListFilter):
+    title = "publication"
+    parameter_name = "publication"
+
+    def lookups(self, request, model_admin):
+        return [("published", "Published"), ("draft", "Draft")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "published":
+            return queryset.filter(is_published=True)
+        if self.value() == "draft":
+            return queryset.filter(is_published=False)
+        return queryset
+
+
+class VerificationFilter(admin.SimpleListFilter):
+    title = "last verified"
+    parameter_name = "verified"
+
+    def lookups(self, request, model_admin):
+        return [("stale", "Not verified for 12 months"), ("never", "Never verified")]
+
+    def queryset(self, request, queryset):
+        year_ago = timezone.localdate() - timedelta(days=365)
+        if self.value() == "stale":
+            return queryset.filter(Q(last_verified__isnull=True) | Q(last_verified__lt=year_ago))
+        if self.value() == "never":
+            return queryset.filter(last_verified__isnull=True)
+        return queryset
+
+
+class MissingFilter(admin.SimpleListFilter):
+    title = "missing"
+    parameter_name = "missing"
+
+    def lookups(self, request, model_admin):
+        return [("location", "No location"), ("website", "No website"), ("sources", "No sources")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "location":
+            return queryset.filter(Q(latitude__isnull=True) | Q(longitude__isnull=True))
+        if self.value() == "website":
+            return queryset.filter(website="")
+        if self.value() == "sources":
+            return queryset.filter(~Exists(Source.objects.filter(mutual=OuterRef("pk"))))
+        return queryset
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="The columns of the research file mutuals.csv; “Export as CSV” in the list gives you one to edit.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > IMPORT_MAX_BYTES:
+            raise ValidationError("The file is larger than 2 MB; split it into smaller files.")
+        try:
+            return upload.name, upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError(
+                "The file is not UTF-8 text: save it from your spreadsheet as “CSV UTF-8”."
+            ) from None
+
+
+@admin.register(Mutual)
+class MutualAdmin(SimpleHistoryAdmin):
+    form = MutualAdminForm
+    change_list_template = "admin/directory/mutual/change_list.html"
+    object_history_template = "admin/directory/mutual/object_history.html"
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "summary", "services"]}),
+        ("Sectors", {"fields": ["primary_sector", "sectors", "sector_detail"]}),
+        (
+            "Where it is",
+            {
+                "fields": [
+                    "region",
+                    ("town", "postcode"),
+                    "location_map",
+                    ("latitude", "longitude"),
+                    "location_basis",
+                    "location_note",
+                ]
+            },
+        ),
+        (
+            "Organisation",
+            {
+                "fields": [
+                    "website",
+                    "legal_form",
+                    ("register", "registration_number"),
+                    "org_id",
+                    "year_spun_out",
+                    "parent_body",
+                    ("staff_count", "staff_count_detail"),
+                    "ownership_detail",
+                    ("turnover_gbp", "turnover_period"),
+                ]
+            },
+        ),
+        ("Status", {"fields": ["status", "status_year", "status_note"]}),
+        ("Evidence and publication", {"fields": ["evidence", "notes", "is_published", "last_verified"]}),
+        ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+    readonly_fields = ["org_id", "created_at", "updated_at"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["sectors"]
+    inlines = [ContractInline, SourceInline]
+    list_display = [
+        "name",
+        "primary_sector_name",
+        "region_name",
+        "status",
+        "publication",
+        "last_verified",
+        "source_count",
+        "updated_at",
+        "public_page",
+    ]
+    list_filter = [
+        PublicationFilter,
+        "status",
+        "sectors",
+        "region",
+        "evidence",
+        VerificationFilter,
+        MissingFilter,
+    ]
+    search_fields = ["name", "town", "parent_body", "registration_number", "summary"]
+    list_select_related = ["region", "primary_sector"]
+    actions = ["publish", "unpublish", "mark_verified_today", "export_csv"]
+    list_per_page = 50
+    save_on_top = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(source_count=Count("sources", distinct=True))
+
+    def get_urls(self):
+        info = f"{self.opts.app_label}_{self.opts.model_name}"
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name=f"{info}_import"),
+            path("<path:object_id>/preview/", self.admin_site.admin_view(self.preview_view), name=f"{info}_preview"),
+            *super().get_urls(),
+        ]
+
+    def view_on_site(self, mutual):
+        if mutual.is_published:
+            return mutual.get_absolute_url()
+        return reverse("admin:directory_mutual_preview", args=[mutual.pk])
+
+    @admin.display(description="primary sector", ordering="primary_sector__name")
+    def primary_sector_name(self, mutual):
+        return mutual.primary_sector.name
+
+    @admin.display(description="region", ordering="region__name")
+    def region_name(self, mutual):
+        return mutual.region.name if mutual.region else "not known"
+
+    @admin.display(description="publication", ordering="is_published")
+    def publication(self, mutual):
+        return "Published" if mutual.is_published else "Draft"
+
+    @admin.display(description="sources", ordering="source_count")
+    def source_count(self, mutual):
+        return mutual.source_count
+
+    @admin.display(description="public page")
+    def public_page(self, mutual):
+        if mutual.is_published:
+            return format_html('<a href="{}">View</a>', mutual.get_absolute_url())
+        return format_html('<a href="{}">Preview draft</a>', self.view_on_site(mutual))
+
+    @admin.display(description="Org-ID")
+    def org_id(self, mutual):
+        return mutual.org_id or "none (no register and number)"
+
+    def save_with_reason(self, request, mutual, reason, **changes):
+        """Save `changes` to one mutual through save(), so history, the admin log and signals all see it."""
+        for name, value in changes.items():
+            setattr(mutual, name, value)
+        mutual._change_reason = reason
+        mutual.save(update_fields=[*changes, "updated_at"])
+        self.log_change(request, mutual, reason)
+
+    @admin.action(description="Publish the selected mutuals", permissions=["change"])
+    def publish(self, request, queryset):
+        published, refused = [], []
+        for mutual in queryset.filter(is_published=False):
+            problems = mutual.publication_problems()
+            if problems:
+                refused.append(f"{mutual} ({'; '.join(problems)})")
+                continue
+            self.save_with_reason(request, mutual, "Published.", is_published=True)
+            published.append(mutual)
+        if published:
+            self.message_user(request, f"Published {len(published)} mutual(s).", messages.SUCCESS)
+        if refused:
+            self.message_user(request, f"Not published, left as drafts: {', '.join(refused)}.", messages.ERROR)
+        if not published and not refused:
+            self.message_user(request, "The selected mutuals were already published.", messages.INFO)
+
+    @admin.action(description="Unpublish the selected mutuals (make them drafts)", permissions=["change"])
+    def unpublish(self, request, queryset):
+        mutuals = list(queryset.filter(is_published=True))
+        for mutual in mutuals:
+            self.save_with_reason(request, mutual, "Unpublished.", is_published=False)
+        self.message_user(request, f"Unpublished {len(mutuals)} mutual(s): they are drafts now.", messages.SUCCESS)
+
+    @admin.action(description="Mark the selected mutuals verified today", permissions=["change"])
+    def mark_verified_today(self, request, queryset):
+        today = timezone.localdate()
+        mutuals = list(queryset)
+        for mutual in mutuals:
+            self.save_with_reason(request, mutual, f"Verified on {today.isoformat()}.", last_verified=today)
+        self.message_user(request, f"Marked {len(mutuals)} mutual(s) verified today.", messages.SUCCESS)
+
+    @admin.action(description="Export the selected mutuals as CSV", permissions=["view"])
+    def export_csv(self, request, queryset):
+        return mutual_csv.export_response(queryset)
+
+    def preview_view(self, request, object_id):
+        mutual = get_object_or_404(Mutual.objects.for_detail(), pk=object_id)
+        if not self.has_view_or_change_permission(request, mutual):
+            raise PermissionDenied
+        return render(request, "directory/mutual_preview.html", {"mutual": mutual, "object": mutual})
+
+    def history_view(self, request, object_id, extra_context=None):
+        extra_context = {**(extra_context or {}), "related_changes": related_changes(object_id)}
+        return super().history_view(request, object_id, extra_context)
+
+    def import_view(self, request):
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        form, report, payload, file_name = ImportForm(), None, "", ""
+        if request.method == "POST" and "payload" in request.POST:
+            try:
+                file_name, text = signing.loads(request.POST["payload"], salt=IMPORT_SALT, max_age=3600)
+            except signing.BadSignature:
+                self.message_user(request, "That preview has expired: upload the file again.", messages.ERROR)
+                return redirect("admin:directory_mutual_import")
+            report = mutual_csv.import_mutuals(text, dry_run=False, reason=f"Imported from {file_name}.")
+            if report.applied:
+                self.log_import(request, report, file_name)
+                return redirect("admin:directory_mutual_changelist")
+        elif request.method == "POST":
+            form = ImportForm(request.POST, request.FILES)
+            if form.is_valid():
+                file_name, text = form.cleaned_data["file"]
+                report = mutual_csv.import_mutuals(text, dry_run=True)
+                payload = signing.dumps([file_name, text], salt=IMPORT_SALT, compress=True)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Import mutuals from CSV",
+            "form": form,
+            "report": report,
+            "payload": payload,
+            "file_name": file_name,
+            "columns": mutual_csv.COLUMNS,
+            "media": self.media + form.media,
+        }
+        return render(request, "admin/directory/mutual/import.html", context)
+
+    def log_import(self, request, report, file_name):
+        for row in report.created:
+            self.log_addition(request, row.mutual, f"Imported from {file_name} (row {row.number}), as a draft.")
+        for row in report.changed:
+            changed = ", ".join(label for label, _old, _new in row.changes)
+            self.log_change(request, row.mutual, f"Imported from {file_name} (row {row.number}): {changed}.")
+        self.message_user(
+            request,
+            f"Imported {file_name}: {len(report.created)} created as drafts, {len(report.changed)} changed, "
+            f"{len(report.unchanged)} unchanged.",
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Contract)
+class ContractAdmin(SimpleHistoryAdmin):
+    list_display = ["service", "mutual", "commissioner", "value_gbp", "value_basis", "start_year", "end_year"]
+    list_filter = ["funding_type", "value_basis", "end_year"]
+    search_fields = ["service", "mutual__name", "commissioner__name"]
+    autocomplete_fields = ["mutual", "commissioner"]
+    list_select_related = ["mutual", "commissioner"]
+    readonly_fields = ["annual_value_gbp"]
+
+
+@admin.register(Source)
+class SourceAdmin(SimpleHistoryAdmin):
+    list_display = ["label", "mutual", "backs", "position"]
+    search_fields = ["url", "title", "mutual__name"]
+    autocomplete_fields = ["mutual"]
+    list_select_related = ["mutual"]
+
+
+@admin.register(PublishedFigure)
+class PublishedFigureAdmin(admin.ModelAdmin):
+    list_display = ["figure", "value", "unit", "as_of", "position"]
+    list_filter = ["figure"]
+    search_fields = ["figure", "scope", "wording"]
+
+
+@admin.register(Correction)
+class CorrectionAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "mutual", "excerpt", "source_link", "email", "is_resolved"]
+    list_filter = ["is_resolved", "created_at"]
+    search_fields = ["message", "email", "mutual__name"]
+    list_select_related = ["mutual"]
+    readonly_fields = ["mutual", "message", "source_url", "email", "created_at"]
+    fields = ["mutual", "message", "source_url", "email", "created_at", "is_resolved"]
+    actions = ["mark_resolved", "mark_unresolved"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="what is wrong or missing")
+    def excerpt(self, correction):
+        return Truncator(correction.message).chars(120)
+
+    @admin.display(description="source")
+    def source_link(self, correction):
+        if not correction.source_url:
+            return "none given"
+        return format_html('<a href="{}" rel="noopener noreferrer">{}</a>', correction.source_url, "Open")
+
+    def set_resolved(self, request, queryset, resolved):
+        corrections = list(queryset.filter(is_resolved=not resolved))
+        for correction in corrections:
+            correction.is_resolved = resolved
+            correction.save(update_fields=["is_resolved"])
+            self.log_change(request, correction, "Marked resolved." if resolved else "Marked unresolved.")
+        return len(corrections)
+
+    @admin.action(description="Mark the selected corrections resolved", permissions=["change"])
+    def mark_resolved(self, request, queryset):
+        count = self.set_resolved(request, queryset, True)
+        self.message_user(request, f"Marked {count} correction(s) resolved.", messages.SUCCESS)
+
+    @admin.action(description="Mark the selected corrections unresolved", permissions=["change"])
+    def mark_unresolved(self, request, queryset):
+        count = self.set_resolved(request, queryset, False)
+        self.message_user(request, f"Marked {count} correction(s) unresolved.", messages.SUCCESS)

@@ -323,8 +323,8 @@ class MutualFilter(LenientFilterSet):
             "listing-facets", self.selection_key(), self.facet_counts
         )
         self.status_counts = statuses
-        sectors = [(s, sector_counts.get(s.pk, 0)) for s in Sector.objects.all()]
-        regions = [(r, region_counts.get(r.pk, 0)) for r in Region.objects.all()]
+        sectors = [(s, sector_counts.get(s.pk, 0)) for s in Sector.objects.order_by("name")]
+        regions = [(r, region_counts.get(r.pk, 0)) for r in Region.objects.order_by("name")]
         chosen_sectors = {sector.slug for sector in data.get("sector") or []}
         chosen_regions = {region.slug for region in data.get("region") or []}
         return [

@@ -2,10 +2,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator, URLValidator
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Lower
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, Greatest, Lower
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -17,6 +17,9 @@ EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
 
 COMPANIES_HOUSE_NUMBER = r"^([0-9]{8}|[A-Z]{2}[0-9]{6})$"
 FCA_MUTUALS_NUMBER = r"^(IP|RS)?[0-9]{1,6}R?$"
+UK_POSTCODE = r"^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}$"
+WEB_ADDRESS = r"^https?://"
+WEB_ADDRESS_MESSAGE = "Enter a full web address starting with http:// or https://, e.g. https://www.example.org/."
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -35,6 +38,23 @@ def year_in_range(field):
     return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": EARLIEST_YEAR, f"{field}__lte": LATEST_YEAR})
 
 
+def web_address(field, required=False):
+    """Return a condition that `field` holds an http(s) address (or is empty, unless `required`)."""
+    condition = Q(**{f"{field}__regex": WEB_ADDRESS})
+    return condition if required else Q(**{field: ""}) | condition
+
+
+class WebAddressField(models.URLField):
+    """A URL field that takes only http and https addresses, with a message an editor understands."""
+
+    default_validators = [URLValidator(schemes=["http", "https"], message=WEB_ADDRESS_MESSAGE)]
+
+    def formfield(self, **kwargs):
+        return super().formfield(
+            **{"assume_scheme": "https", "error_messages": {"invalid": WEB_ADDRESS_MESSAGE}, **kwargs}
+        )
+
+
 class NaturalKeyManager(models.Manager):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
@@ -44,13 +64,27 @@ class GroupQuerySet(models.QuerySet):
     def with_active_counts(self):
         """Annotate `active_count`: how many published, active mutuals each group has."""
         active = Mutual.objects.published().with_status(Mutual.Status.ACTIVE).values("pk")
-        return self.annotate(active_count=Count("mutuals", filter=Q(mutuals__in=active)))
+        # Meta.ordering is dropped from queries that group, so order explicitly.
+        return self.annotate(active_count=Count("mutuals", filter=Q(mutuals__in=active))).order_by("name")
 
 
-GroupManager = NaturalKeyManager.from_queryset(GroupQuerySet)
+class Group(models.Model):
+    """A way mutuals are grouped (a region or a sector), known by its slug."""
+
+    objects = NaturalKeyManager.from_queryset(GroupQuerySet)()
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
 
 
-class Region(models.Model):
+class Region(Group):
     name = models.CharField(max_length=40, unique=True)
     slug = models.SlugField(max_length=40, unique=True)
     ons_code = models.CharField(
@@ -61,36 +95,14 @@ class Region(models.Model):
         help_text="The Office for National Statistics code of the region, e.g. E12000007 for London.",
     )
 
-    objects = GroupManager()
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("directory:region-detail", kwargs={"slug": self.slug})
 
 
-class Sector(models.Model):
+class Sector(Group):
     name = models.CharField(max_length=60, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
     description = models.TextField(blank=True, help_text="One or two sentences shown on the sector's page.")
-
-    objects = GroupManager()
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    def natural_key(self):
-        return (self.slug,)
 
     def get_absolute_url(self):
         return reverse("directory:sector-detail", kwargs={"slug": self.slug})
@@ -139,6 +151,7 @@ class MutualQuerySet(models.QuerySet):
         value = (
             Contract.objects.filter(mutual__in=self.values("pk"))
             .current()
+            .filter(annual_value_gbp__isnull=False)
             .aggregate(total=Sum("annual_value_gbp"), mutuals=Count("mutual", distinct=True))
         )
         counts = self.aggregate(total=Count("pk"), active=Count("pk", filter=Q(status=Mutual.Status.ACTIVE)))
@@ -151,9 +164,46 @@ class MutualQuerySet(models.QuerySet):
             "mutuals_with_value": value["mutuals"],
         }
 
+    def with_last_changed(self):
+        """Annotate `last_changed`: when an editor last changed the mutual, its contract values or its sources."""
+
+        def latest(history, **link):
+            dates = history.objects.filter(**link).order_by().values(*link).annotate(latest=Max("history_date"))
+            return Coalesce(Subquery(dates.values("latest")), F("updated_at"))
+
+        return self.annotate(
+            last_changed=Greatest(
+                latest(Mutual.history.model, id=OuterRef("pk")),
+                latest(Contract.history.model, mutual_id=OuterRef("pk")),
+                latest(Source.history.model, mutual_id=OuterRef("pk")),
+            )
+        )
+
     def for_listing(self):
         """Return mutuals with what a listing row shows: region, sectors and annual value."""
         return self.select_related("region", "primary_sector").prefetch_related("sectors").with_annual_value()
+
+    def for_map(self):
+        """Return mutuals with only what a map marker, its popup and the map's list show."""
+        return (
+            self.select_related("region", "primary_sector")
+            .prefetch_related(models.Prefetch("sectors", Sector.objects.only("name", "slug")))
+            .only(
+                "slug",
+                "name",
+                "town",
+                "status",
+                "latitude",
+                "longitude",
+                "location_basis",
+                "location_note",
+                "region__slug",
+                "region__name",
+                "region__ons_code",
+                "primary_sector__slug",
+                "primary_sector__name",
+            )
+        )
 
     def for_detail(self):
         """Return mutuals with everything their own page shows."""
@@ -200,13 +250,22 @@ class Mutual(models.Model):
         POSTCODE = "postcode", "Postcode centre"
         TOWN_CENTRE = "town-centre", "Town centre (approximate)"
 
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(
+        max_length=200,
+        unique=True,
+        error_messages={"unique": "A mutual with this name already exists."},
+        help_text="The organisation's name as it uses it, e.g. 'Accelerate CIC'.",
+    )
     slug = models.SlugField(
         max_length=200,
         unique=True,
-        help_text="Part of the page's address; never change it once published.",
+        error_messages={"unique": "Another mutual already has this slug; the page address must be unique."},
+        help_text="Part of the page's address, filled in from the name; never change it once published.",
     )
-    summary = models.TextField(blank=True, help_text="One sentence, in our own words, on what the mutual does.")
+    summary = models.TextField(
+        blank=True,
+        help_text="One sentence, in our own words, on what the mutual does. Needed before publishing.",
+    )
     services = models.TextField(
         blank=True,
         help_text="A fuller description of the services it delivers, if known.",
@@ -225,21 +284,33 @@ class Mutual(models.Model):
     )
     sector_detail = models.CharField(max_length=300, blank=True, help_text="The sector as the sources describe it.")
 
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, related_name="mutuals")
-    town = models.CharField("town or area", max_length=200, blank=True)
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mutuals",
+        help_text="The ONS region it is based in; leave empty if not known.",
+    )
+    town = models.CharField(
+        "town or area", max_length=200, blank=True, help_text="Where it works, e.g. 'Tower Hamlets'."
+    )
     postcode = models.CharField(
         max_length=10,
         blank=True,
-        validators=[
-            RegexValidator(
-                r"^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}$",
-                "Enter a UK postcode in capitals with one space, e.g. E8 4SA.",
-            )
-        ],
-        help_text="Postcode of the registered office.",
+        validators=[RegexValidator(UK_POSTCODE, "Enter a UK postcode in capitals with one space, e.g. E8 4SA.")],
+        help_text="Postcode of the registered office, in capitals with one space, e.g. E8 4SA.",
     )
-    latitude = models.FloatField(null=True, blank=True, help_text="Decimal degrees; must be inside England.")
-    longitude = models.FloatField(null=True, blank=True, help_text="Decimal degrees; must be inside England.")
+    latitude = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Decimal degrees, e.g. 51.525; must be inside England. Pick it on the map or type it.",
+    )
+    longitude = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Decimal degrees, e.g. -0.033 (west of Greenwich is negative); must be inside England.",
+    )
     location_basis = models.CharField(
         "how the location was found",
         max_length=20,
@@ -253,8 +324,17 @@ class Mutual(models.Model):
         help_text="Which place the coordinates stand for, e.g. 'town centre (Leeds)'.",
     )
 
-    website = models.URLField(max_length=300, blank=True)
-    legal_form = models.CharField(max_length=40, choices=LegalForm, blank=True)
+    website = WebAddressField(
+        max_length=300,
+        blank=True,
+        help_text="The organisation's own site, e.g. https://www.example.org/.",
+    )
+    legal_form = models.CharField(
+        max_length=40,
+        choices=LegalForm,
+        blank=True,
+        help_text="As registered; leave empty if not known.",
+    )
     ownership_detail = models.CharField(
         "legal form and ownership, as sources put it",
         max_length=500,
@@ -286,11 +366,32 @@ class Mutual(models.Model):
         blank=True,
         help_text="Only where the sources give one unambiguous figure.",
     )
-    staff_count_detail = models.CharField("staff count, as sources put it", max_length=300, blank=True)
-    turnover_gbp = models.DecimalField("annual turnover (£)", null=True, blank=True, **MONEY)
-    turnover_period = models.CharField("turnover year, as sources put it", max_length=200, blank=True)
+    staff_count_detail = models.CharField(
+        "staff count, as sources put it",
+        max_length=300,
+        blank=True,
+        help_text="The sources' own words, e.g. '30 (CQC, 2018); 7 at start'.",
+    )
+    turnover_gbp = models.DecimalField(
+        "annual turnover (£)",
+        null=True,
+        blank=True,
+        help_text="Pounds, without commas or the £ sign, e.g. 1250000.",
+        **MONEY,
+    )
+    turnover_period = models.CharField(
+        "turnover year, as sources put it",
+        max_length=200,
+        blank=True,
+        help_text="The year or accounting period the turnover is for, e.g. 'year to March 2024'.",
+    )
 
-    status = models.CharField(max_length=20, choices=Status, default=Status.ACTIVE)
+    status = models.CharField(
+        max_length=20,
+        choices=Status,
+        default=Status.ACTIVE,
+        help_text="Closed, merged and returned-in-house mutuals stay in the directory, shown as such.",
+    )
     status_year = year_field("year of status change", "When it closed, merged or returned in-house.")
     status_note = models.TextField(
         blank=True,
@@ -301,10 +402,15 @@ class Mutual(models.Model):
         max_length=30,
         choices=Evidence,
         default=Evidence.UNCONFIRMED,
+        help_text="How strongly the sources show that staff own or control it; shown on the public page.",
     )
     notes = models.TextField(blank=True, help_text="Caveats from the sources, shown on the public page.")
 
-    is_published = models.BooleanField("published", default=False, help_text="Drafts are never shown publicly.")
+    is_published = models.BooleanField(
+        "published",
+        default=False,
+        help_text="Drafts are never shown publicly. Publishing needs a summary and at least one source.",
+    )
     last_verified = models.DateField(
         null=True,
         blank=True,
@@ -336,6 +442,21 @@ class Mutual(models.Model):
                 ),
                 name="mutual_location_in_england",
                 violation_error_message="The location must be inside England, with both latitude and longitude.",
+            ),
+            models.CheckConstraint(
+                condition=web_address("website"),
+                name="mutual_website_is_web_address",
+                violation_error_message=WEB_ADDRESS_MESSAGE,
+            ),
+            models.CheckConstraint(
+                condition=Q(postcode="") | Q(postcode__regex=UK_POSTCODE),
+                name="mutual_postcode_format",
+                violation_error_message="Enter a UK postcode in capitals with one space, e.g. E8 4SA.",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_published=False) | ~Q(summary=""),
+                name="mutual_published_has_summary",
+                violation_error_message="A published mutual needs a summary.",
             ),
             models.CheckConstraint(
                 condition=Q(turnover_gbp__isnull=True) | Q(turnover_gbp__gte=0),
@@ -378,6 +499,10 @@ class Mutual(models.Model):
     def clean(self):
         super().clean()
         errors = {}
+        if self.name and Mutual.objects.filter(name__iexact=self.name.strip()).exclude(pk=self.pk).exists():
+            errors["name"] = "A mutual with this name already exists (names are compared ignoring capitals)."
+        if self.is_published and not self.summary.strip():
+            errors["summary"] = "A published mutual needs a summary: write one, or leave it as a draft."
         if (self.latitude is None) != (self.longitude is None):
             errors["longitude" if self.longitude is None else "latitude"] = (
                 "Give both latitude and longitude, or neither."
@@ -409,6 +534,15 @@ class Mutual(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def publication_problems(self):
+        """Return why this record may not be published yet: an empty list when it may."""
+        problems = []
+        if not self.summary.strip():
+            problems.append("it has no summary")
+        if not self.sources.exists():
+            problems.append("it has no sources")
+        return problems
+
     @property
     def org_id(self):
         """Return the Org-ID identifier, e.g. GB-COH-07733466, or '' if unregistered."""
@@ -429,6 +563,46 @@ class Mutual(models.Model):
         return self.status == self.Status.ACTIVE
 
 
+class CommissionerQuerySet(models.QuerySet):
+    def with_published_contracts(self):
+        """Return buyers with at least one contract with a published mutual."""
+        published = Contract.objects.filter(
+            commissioner=OuterRef("pk"), mutual__in=Mutual.objects.published().values("pk")
+        )
+        return self.filter(Exists(published))
+
+    def with_totals(self, year=None):
+        """Annotate the published mutuals, contracts and known annual value of current contracts of each buyer."""
+        year = year or timezone.localdate().year
+        published = Q(contracts__mutual__in=Mutual.objects.published().values("pk"))
+        current = Q(contracts__end_year__isnull=True) | Q(contracts__end_year__gte=year)
+        return self.annotate(
+            mutual_count=Count("contracts__mutual", filter=published, distinct=True),
+            contract_count=Count("contracts", filter=published, distinct=True),
+            annual_value=Sum("contracts__annual_value_gbp", filter=published & current),
+        )
+
+    def for_index(self):
+        """Return the buyers the public index lists, with their totals, in order of kind and name."""
+        kinds = [kind for kind, _ in Commissioner.Kind.choices]
+        order = models.Case(*(models.When(kind=kind, then=position) for position, kind in enumerate(kinds)))
+        return self.with_published_contracts().with_totals().order_by(order, "name")
+
+    def for_detail(self):
+        """Return buyers with their totals and their contracts with published mutuals, for a buyer's page."""
+        contracts = (
+            Contract.objects.filter(mutual__in=Mutual.objects.published().values("pk"))
+            .select_related("mutual")
+            .order_by("mutual__name", F("end_year").desc(nulls_last=True), "service")
+        )
+        return self.with_totals().prefetch_related(
+            models.Prefetch("contracts", contracts, to_attr="published_contracts")
+        )
+
+
+CommissionerManager = NaturalKeyManager.from_queryset(CommissionerQuerySet)
+
+
 class Commissioner(models.Model):
     class Kind(models.TextChoices):
         LOCAL_AUTHORITY = "local-authority", "Local authority"
@@ -440,7 +614,7 @@ class Commissioner(models.Model):
     slug = models.SlugField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.OTHER)
 
-    objects = NaturalKeyManager()
+    objects = CommissionerManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -491,7 +665,13 @@ class Contract(models.Model):
         help_text="The body that buys the service or gives the funding.",
     )
     service = models.CharField(max_length=500, help_text="What the money pays for.")
-    value_gbp = models.DecimalField("value (£)", null=True, blank=True, **MONEY)
+    value_gbp = models.DecimalField(
+        "value (£)",
+        null=True,
+        blank=True,
+        help_text="Pounds, without commas or the £ sign; leave empty if the source gives none.",
+        **MONEY,
+    )
     value_basis = models.CharField(
         max_length=20,
         choices=ValueBasis,
@@ -510,7 +690,12 @@ class Contract(models.Model):
     end_year = year_field("end year", "The year it ends or ended, if known.")
     funding_type = models.CharField(max_length=30, choices=FundingType, default=FundingType.PUBLIC_CONTRACT)
     funding_detail = models.CharField(max_length=300, blank=True, help_text="The funding as the source describes it.")
-    source_url = models.URLField("source", max_length=500, blank=True)
+    source_url = WebAddressField(
+        "source",
+        max_length=500,
+        blank=True,
+        help_text="The page that states the value, e.g. a contract notice.",
+    )
     source_quote = models.TextField(blank=True, help_text="The source's own words for the value.")
 
     objects = ContractQuerySet.as_manager()
@@ -534,6 +719,11 @@ class Contract(models.Model):
                 name="contract_start_year_plausible",
             ),
             models.CheckConstraint(condition=year_in_range("end_year"), name="contract_end_year_plausible"),
+            models.CheckConstraint(
+                condition=web_address("source_url"),
+                name="contract_source_is_web_address",
+                violation_error_message=WEB_ADDRESS_MESSAGE,
+            ),
         ]
         indexes = [
             models.Index(fields=["end_year"], name="contract_end_year_idx"),
@@ -582,7 +772,7 @@ class Contract(models.Model):
 
 class Source(models.Model):
     mutual = models.ForeignKey(Mutual, on_delete=models.CASCADE, related_name="sources")
-    url = models.URLField("address", max_length=500)
+    url = WebAddressField("address", max_length=500, help_text="The page's full address, e.g. https://www.gov.uk/….")
     title = models.CharField(max_length=300, blank=True, help_text="The page's own title, if known.")
     backs = models.CharField(
         "what it backs",
@@ -601,6 +791,11 @@ class Source(models.Model):
                 fields=["mutual", "url"],
                 name="source_url_unique_per_mutual",
                 violation_error_message="This source is already listed for this mutual.",
+            ),
+            models.CheckConstraint(
+                condition=web_address("url", required=True),
+                name="source_is_web_address",
+                violation_error_message=WEB_ADDRESS_MESSAGE,
             ),
         ]
 

@@ -1,6 +1,10 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from . import api, exports, views
+from .feeds import ChangeFeed
+from .map import MutualMapView, mutual_geojson
+from .sitemaps import SITEMAPS
 
 app_name = "directory"
 urlpatterns = [
@@ -9,15 +13,24 @@ urlpatterns = [
     path("mutuals.csv", exports.mutual_csv, name="mutual-csv"),
     path("mutuals.json", exports.mutual_json, name="mutual-json"),
     path("mutuals/<slug:slug>.json", exports.mutual_detail_json, name="mutual-detail-json"),
+    path("mutuals.geojson", mutual_geojson, name="mutual-geojson"),
+    path("map/", MutualMapView.as_view(), name="mutual-map"),
     path("mutuals/<slug:slug>/", views.MutualDetailView.as_view(), name="mutual-detail"),
+    path("sectors/", views.sector_list, name="sector-list"),
     path("sectors/<slug:slug>/", views.sector_detail, name="sector-detail"),
+    path("regions/", views.region_list, name="region-list"),
     path("regions/<slug:slug>/", views.region_detail, name="region-detail"),
+    path("commissioners/", views.commissioner_list, name="commissioner-list"),
     path(
         "commissioners/<slug:slug>/",
         views.commissioner_detail,
         name="commissioner-detail",
     ),
     path("about/", views.about, name="about"),
+    path("stats/", views.statistics, name="stats"),
+    path("feed/", ChangeFeed(), name="feed"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
     path("api/", api.api_home, name="api"),
     path("api/openapi.json", api.openapi_document, name="api-openapi"),
     path("api/mutuals/", api.mutual_list, name="api-mutual-list"),

@@ -1,10 +1,15 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import CreateView, DetailView
 from django_filters.views import FilterView
 
+from . import stats
 from .filters import MutualFilter
 from .forms import CorrectionForm
 from .models import Commissioner, Mutual, PublishedFigure, Region, Sector
@@ -68,44 +73,68 @@ class MutualDetailView(DetailView):
         return Mutual.objects.published().for_detail()
 
 
+def sector_list(request):
+    statistics = stats.by_sector(Mutual.objects.published())
+    return render(request, "directory/sector_list.html", {"breakdown": statistics})
+
+
 def sector_detail(request, slug):
     sector = get_object_or_404(Sector, slug=slug)
     mutuals = Mutual.objects.published().in_sector(sector)
-    return render(
-        request,
-        "directory/sector_detail.html",
-        grouped_page_context(request, sector, mutuals),
-    )
+    context = grouped_page_context(request, sector, mutuals, other="region", query={"sector": sector.slug})
+    return render(request, "directory/sector_detail.html", context)
+
+
+def region_list(request):
+    statistics = stats.by_region(Mutual.objects.published())
+    return render(request, "directory/region_list.html", {"breakdown": statistics})
 
 
 def region_detail(request, slug):
     region = get_object_or_404(Region, slug=slug)
     mutuals = Mutual.objects.published().in_region(region)
-    return render(
-        request,
-        "directory/region_detail.html",
-        grouped_page_context(request, region, mutuals),
-    )
+    context = grouped_page_context(request, region, mutuals, other="sector", query={"region": region.slug})
+    return render(request, "directory/region_detail.html", context)
 
 
-def grouped_page_context(request, group, mutuals):
+def grouped_page_context(request, group, mutuals, other, query):
     page_obj, page_message = paginate(request, mutuals.for_listing())
     return {
         "object": group,
-        "figures": mutuals.headline_figures(),
+        "figures": stats.group_figures(mutuals, other, query),
+        "query": urlencode({**query, "status": "all"}),
         "page_obj": page_obj,
         "ignored": [page_message] if page_message else [],
     }
 
 
+def commissioner_list(request):
+    return render(request, "directory/commissioner_list.html", {"commissioners": Commissioner.objects.for_index()})
+
+
 def commissioner_detail(request, slug):
-    commissioner = get_object_or_404(Commissioner, slug=slug)
-    contracts = commissioner.contracts.filter(mutual__in=Mutual.objects.published()).select_related("mutual")
-    return render(
-        request,
-        "directory/commissioner_detail.html",
-        {"object": commissioner, "contracts": contracts},
-    )
+    commissioner = get_object_or_404(Commissioner.objects.for_detail(), slug=slug)
+    return render(request, "directory/commissioner_detail.html", {"object": commissioner})
+
+
+def statistics(request):
+    context = {
+        "stats": stats.Statistics(Mutual.objects.published()),
+        "published_headline": PublishedFigure.objects.headline(),
+        "published_figures": PublishedFigure.objects.all(),
+    }
+    return render(request, "directory/stats.html", context)
+
+
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Allow: /",
+        f"Disallow: {reverse('admin:index')}",
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('directory:sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 def about(request):

@@ -5,7 +5,7 @@ import factory
 from django.utils.text import slugify
 from factory.django import DjangoModelFactory
 
-from directory.models import Commissioner, Contract, Correction, Mutual, Region, Sector, Source
+from directory.models import Commissioner, Contract, Correction, Mutual, PublishedFigure, Region, Sector, Source
 from directory.research_data import REGIONS
 
 
@@ -100,3 +100,16 @@ class CorrectionFactory(DjangoModelFactory):
 
     mutual = factory.SubFactory(MutualFactory)
     message = "The website address has changed."
+
+
+class PublishedFigureFactory(DjangoModelFactory):
+    class Meta:
+        model = PublishedFigure
+
+    figure = "mutuals_count"
+    value = Decimal("115")
+    unit = "organisations"
+    as_of = "undated (GOV.UK guidance page)"
+    scope = "England"
+    source_url = "https://www.gov.uk/guidance/introduction-to-public-service-mutuals"
+    wording = "Approximately 115 public service mutuals across England"

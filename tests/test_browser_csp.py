@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.contrib.auth.models import User
 from django.urls import reverse
 
+from tests.browser.conftest import wait_until
 from tests.factories import ContractFactory, MutualFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -126,7 +127,7 @@ class LeafletUnderCSPTests:
         # Injected by the browser's debugging protocol, so the policy does not apply to this listener.
         page.add_init_script("window.addEventListener('map:init', () => { window.mapReady = true; });")
         page.goto(live_server.url + reverse("test-leaflet"))
-        page.wait_for_function("window.mapReady === true", timeout=10_000)
+        wait_until(page, "window.mapReady === true")
         page.wait_for_selector("#map img.leaflet-tile-loaded", timeout=10_000)
         page.screenshot(path=SCREENSHOTS / "csp_leaflet.png")
         context.close()

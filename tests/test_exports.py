@@ -359,6 +359,7 @@ class ListingExportLinksTests:
         query = "?sector=adult-social-care&amp;status=all"
         assert f'href="{reverse("directory:mutual-csv")}{query}"' in response.text
         assert f'href="{reverse("directory:mutual-json")}{query}"' in response.text
+        assert f'href="{reverse("directory:mutual-geojson")}{query}"' in response.text
 
     def test_leave_out_what_the_listing_ignored(self, client, world):
         response = client.get(f"{reverse('directory:mutual-list')}?sector=nope&sector=health&value_min=abc")

@@ -75,3 +75,12 @@ class PageQueryTests:
             assert [c.commissioner.name for c in mutual.contracts.all()]
             assert len(mutual.sources.all()) == 3
             assert len(mutual.sectors.all()) == 2
+
+
+class HeadlineValueCoverageTests:
+    def test_a_mutual_counts_towards_the_value_only_if_its_value_is_known(self):
+        ContractFactory(value_basis=Contract.ValueBasis.UNKNOWN)
+        ContractFactory(value_gbp=Decimal("100"), end_year=THIS_YEAR)
+        figures = Mutual.objects.published().headline_figures()
+        assert figures["mutuals_with_value"] == 1
+        assert figures["annual_value"] == Decimal("100")

@@ -1,0 +1,49 @@
+"""What search engines read: schema.org descriptions of the directory's records."""
+
+import json
+
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from .models import Mutual
+
+# The characters that could end or confuse a <script> element, escaped as JSON allows.
+SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def organization(mutual, page_url):
+    """Return a schema.org Organization for a published mutual, holding only the facts the directory knows."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Organization",
+        "name": mutual.name,
+        "url": page_url,
+        "description": mutual.summary,
+        "sameAs": [mutual.website] if mutual.website else None,
+        "foundingDate": str(mutual.year_spun_out) if mutual.year_spun_out else None,
+        "dissolutionDate": (
+            str(mutual.status_year) if mutual.status == Mutual.Status.CLOSED and mutual.status_year else None
+        ),
+        "identifier": (
+            {"@type": "PropertyValue", "propertyID": "Org-ID", "value": mutual.org_id} if mutual.org_id else None
+        ),
+        "areaServed": {"@type": "AdministrativeArea", "name": mutual.region.name} if mutual.region else None,
+    }
+    address = {"addressLocality": mutual.town, "postalCode": mutual.postcode}
+    if any(address.values()):
+        data["address"] = {"@type": "PostalAddress", **address, "addressCountry": "GB"}
+    return without_blanks(data)
+
+
+def without_blanks(data):
+    return {
+        key: without_blanks(value) if isinstance(value, dict) else value
+        for key, value in data.items()
+        if value not in (None, "", [])
+    }
+
+
+def json_ld(data):
+    """Return `data` in a <script type="application/ld+json"> element, escaped so no value can end it."""
+    text = json.dumps(data, ensure_ascii=False, indent=None).translate(SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))

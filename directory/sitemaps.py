@@ -1,0 +1,60 @@
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from .models import Commissioner, Mutual, Region, Sector
+
+
+class PageSitemap(Sitemap):
+    """The site's fixed pages."""
+
+    names = [
+        "directory:home",
+        "directory:mutual-list",
+        "directory:mutual-map",
+        "directory:stats",
+        "directory:sector-list",
+        "directory:region-list",
+        "directory:commissioner-list",
+        "directory:about",
+        "directory:api",
+    ]
+
+    def items(self):
+        return self.names
+
+    def location(self, item):
+        return reverse(item)
+
+
+class MutualSitemap(Sitemap):
+    """Every published mutual's page, with the time its record last changed."""
+
+    def items(self):
+        return Mutual.objects.published().only("slug", "updated_at").order_by("name")
+
+    def lastmod(self, mutual):
+        return mutual.updated_at
+
+
+class GroupSitemap(Sitemap):
+    def __init__(self, model):
+        self.model = model
+
+    def items(self):
+        return self.model.objects.order_by("name")
+
+
+class CommissionerSitemap(Sitemap):
+    """The buyers with at least one contract with a published mutual."""
+
+    def items(self):
+        return Commissioner.objects.with_published_contracts().order_by("name")
+
+
+SITEMAPS = {
+    "pages": PageSitemap,
+    "mutuals": MutualSitemap,
+    "sectors": GroupSitemap(Sector),
+    "regions": GroupSitemap(Region),
+    "commissioners": CommissionerSitemap,
+}

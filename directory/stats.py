@@ -1,0 +1,291 @@
+"""The sector in figures: counts and known annual contract value of published mutuals, by dimension."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from .models import Contract, Mutual, Region, Sector
+
+NOT_KNOWN = "Not known"
+YEAR_BAND = 5
+ALL_STATUSES = {"status": "all"}
+
+
+@dataclass
+class Row:
+    """One line of a breakdown: how many mutuals, how many still active, and their known annual value."""
+
+    label: str
+    key: str = ""
+    count: int = 0
+    active: int = 0
+    value: Decimal | None = None
+    valued: int = 0
+    query: dict | None = None
+    page_url: str = ""
+    count_width: str = "0"
+    active_width: str = "0"
+    value_width: str = "0"
+
+    @property
+    def ended(self):
+        return self.count - self.active
+
+    @property
+    def listing_query(self):
+        """Return the listing's query string for these mutuals of every status, or '' if it cannot select them."""
+        return "" if self.query is None else urlencode({**ALL_STATUSES, **self.query})
+
+    @property
+    def active_query(self):
+        """Return the listing's query string for the active ones, or '' if it cannot select them."""
+        if self.query is None:
+            return ""
+        return urlencode({**{k: v for k, v in self.query.items() if k != "status"}, "status": "active"})
+
+
+@dataclass
+class Breakdown:
+    """Mutuals counted and valued by one dimension, ready for a chart and its table."""
+
+    key: str
+    title: str
+    heading: str
+    rows: list
+    note: str = ""
+    overlapping: bool = False
+    totals: dict = field(init=False)
+
+    def __post_init__(self):
+        most = max((row.count for row in self.rows), default=0)
+        richest = max((row.value or 0 for row in self.rows), default=0)
+        for row in self.rows:
+            row.count_width = percent(row.count, most)
+            row.active_width = percent(row.active, most)
+            row.value_width = percent(row.value or 0, richest)
+        known = [row.value for row in self.rows if row.value is not None]
+        count, active = sum(row.count for row in self.rows), sum(row.active for row in self.rows)
+        self.totals = {
+            "count": count,
+            "active": active,
+            "ended": count - active,
+            "value": sum(known, Decimal(0)) if known else None,
+            "valued": sum(row.valued for row in self.rows),
+        }
+
+    @property
+    def caption(self):
+        return f"Mutuals and known annual value {self.title.lower()}"
+
+
+def percent(part, whole):
+    """Return part as a percentage of whole, as a string for an SVG length (never localised)."""
+    return f"{100 * part / whole:.1f}" if whole else "0"
+
+
+def mutual_counts(mutuals, field):
+    """Return {value of `field`: (mutuals, active mutuals)}."""
+    rows = (
+        mutuals.order_by()
+        .values(field)
+        .annotate(
+            count=Count("pk", distinct=True),
+            active=Count("pk", filter=Q(status=Mutual.Status.ACTIVE), distinct=True),
+        )
+    )
+    return {row[field]: (row["count"], row["active"]) for row in rows}
+
+
+def contract_values(mutuals, field):
+    """Return {value of `field`: (known annual value, mutuals with one)} from current contracts' annual equivalents."""
+    rows = (
+        Contract.objects.filter(mutual__in=mutuals.values("pk"))
+        .current()
+        .filter(annual_value_gbp__isnull=False)
+        .order_by()
+        .values(field)
+        .annotate(total=Sum("annual_value_gbp"), valued=Count("mutual", distinct=True))
+    )
+    return {row[field]: (row["total"], row["valued"]) for row in rows}
+
+
+def make_row(label, key, counts, values, query=None, page_url=""):
+    count, active = counts.get(key, (0, 0))
+    value, valued = values.get(key, (None, 0))
+    return Row(label, str(key or ""), count, active, value, valued, query, page_url)
+
+
+def by_count(rows):
+    """Sort rows by count, largest first, keeping "not known" last."""
+    known = sorted((row for row in rows if row.label != NOT_KNOWN), key=lambda row: -row.count)
+    return known + [row for row in rows if row.label == NOT_KNOWN and row.count]
+
+
+def by_sector(mutuals, base_query=None):
+    """Return mutuals and their value by sector; a mutual in several sectors counts in each."""
+    rows = group_rows(mutuals, Sector, "sectors", "sector", base_query)
+    return Breakdown(
+        "sector",
+        "By sector",
+        "Sector",
+        by_count(rows),
+        note="A mutual working in several sectors is counted in each of them.",
+        overlapping=True,
+    )
+
+
+def by_region(mutuals, base_query=None):
+    """Return mutuals and their value by the region of England they are based in."""
+    rows = group_rows(mutuals, Region, "region", "region", base_query)
+    return Breakdown("region", "By region", "Region", by_count(rows))
+
+
+def group_rows(mutuals, model, relation, param, base_query=None):
+    counts = mutual_counts(mutuals, relation)
+    values = contract_values(mutuals, f"mutual__{relation}")
+    rows = []
+    for group in model.objects.all():
+        row = make_row(group.name, group.pk, counts, values, {**(base_query or {}), param: group.slug})
+        row.key, row.page_url = group.slug, group.get_absolute_url()
+        rows.append(row)
+    rows.append(make_row(NOT_KNOWN, None, counts, values))
+    return rows
+
+
+def by_choice(mutuals, field, choices, base_query=None):
+    counts = mutual_counts(mutuals, field)
+    values = contract_values(mutuals, f"mutual__{field}")
+    rows = [make_row(label, value, counts, values, {**(base_query or {}), field: value}) for value, label in choices]
+    rows.append(make_row(NOT_KNOWN, "", counts, values))
+    return rows
+
+
+def by_legal_form(mutuals, base_query=None):
+    """Return mutuals and their value by legal form."""
+    rows = by_choice(mutuals, "legal_form", Mutual.LegalForm.choices, base_query)
+    return Breakdown("legal-form", "By legal form", "Legal form", by_count(rows))
+
+
+def by_status(mutuals, base_query=None):
+    """Return mutuals and their value by lifecycle status: the directory's record of survival."""
+    counts = mutual_counts(mutuals, "status")
+    values = contract_values(mutuals, "mutual__status")
+    rows = [
+        make_row(label, value, counts, values, {**(base_query or {}), "status": value})
+        for value, label in Mutual.Status.choices
+    ]
+    return Breakdown(
+        "status",
+        "By lifecycle status",
+        "Status",
+        rows,
+        note="Active means the sources we read show no closure, merger or return in-house.",
+    )
+
+
+def by_funding(mutuals, base_query=None):
+    """Return mutuals by the types of funding recorded for them, and current contracts' value by funding type."""
+    contracts = Contract.objects.filter(mutual__in=mutuals.values("pk")).order_by()
+    active = Q(mutual__status=Mutual.Status.ACTIVE)
+    counts = {
+        row["funding_type"]: (row["count"], row["active"])
+        for row in contracts.values("funding_type").annotate(
+            count=Count("mutual", distinct=True), active=Count("mutual", filter=active, distinct=True)
+        )
+    }
+    values = contract_values(mutuals, "funding_type")
+    rows = [
+        make_row(label, value, counts, values, {**(base_query or {}), "funding": value})
+        for value, label in Contract.FundingType.choices
+    ]
+    unfunded = mutuals.exclude(pk__in=Contract.objects.values("mutual")).aggregate(
+        count=Count("pk"), active=Count("pk", filter=Q(status=Mutual.Status.ACTIVE))
+    )
+    rows = by_count(rows)
+    rows.append(Row("No funding recorded", "none", unfunded["count"], unfunded["active"]))
+    return Breakdown(
+        "funding",
+        "By funding type",
+        "Funding type",
+        rows,
+        note="A mutual with several types of funding is counted under each.",
+        overlapping=True,
+    )
+
+
+def by_spin_out_year(mutuals, base_query=None):
+    """Return mutuals and their value by the five-year period in which they spun out."""
+    counts = mutual_counts(mutuals, "year_spun_out")
+    values = contract_values(mutuals, "mutual__year_spun_out")
+    years = [year for year in counts if year is not None]
+    rows = []
+    if years:
+        first = min(years) - min(years) % YEAR_BAND
+        for start in range(first, max(years) + 1, YEAR_BAND):
+            end = start + YEAR_BAND - 1
+            band = Row(
+                f"{start}–{end}", str(start), query={**(base_query or {}), "spun_out_from": start, "spun_out_to": end}
+            )
+            for year in range(start, end + 1):
+                count, active = counts.get(year, (0, 0))
+                value, valued = values.get(year, (None, 0))
+                band.count += count
+                band.active += active
+                band.valued += valued
+                if value is not None:
+                    band.value = (band.value or 0) + value
+            rows.append(band)
+    unknown = make_row(NOT_KNOWN, None, counts, values)
+    if unknown.count:
+        rows.append(unknown)
+    return Breakdown("spin-out-year", "By year of spin-out", "Spun out", rows)
+
+
+def group_figures(mutuals, other, base_query):
+    """Return a sector's or a region's figures: its mutuals by status, and by region or sector (`other`)."""
+    status = by_status(mutuals, base_query)
+    breakdown = {"region": by_region, "sector": by_sector}[other](mutuals, base_query)
+    breakdown.rows = [row for row in breakdown.rows if row.count]
+    return {"status": status, "breakdown": breakdown, "totals": status.totals}
+
+
+class Statistics:
+    """Every breakdown of a set of mutuals, computed when first read."""
+
+    def __init__(self, mutuals):
+        self.mutuals = mutuals
+        self.year = timezone.localdate().year
+
+    @cached_property
+    def status(self):
+        return by_status(self.mutuals)
+
+    @cached_property
+    def breakdowns(self):
+        return [
+            by_sector(self.mutuals),
+            by_region(self.mutuals),
+            by_legal_form(self.mutuals),
+            by_funding(self.mutuals),
+            by_spin_out_year(self.mutuals),
+            self.status,
+        ]
+
+    @cached_property
+    def totals(self):
+        totals = dict(self.status.totals)
+        totals["ended_percent"] = round(100 * totals["ended"] / totals["count"]) if totals["count"] else 0
+        totals["by_status"] = {row.key.replace("-", "_"): row.count for row in self.status.rows}
+        return totals
+
+    @cached_property
+    def health(self):
+        """Return how many mutuals work in health and their share of all, to show how far health dominates."""
+        row = next((row for row in self.breakdowns[0].rows if row.key == "health"), None)
+        if row is None or not self.totals["count"]:
+            return None
+        return {"count": row.count, "percent": round(100 * row.count / self.totals["count"])}

@@ -1,0 +1,330 @@
+import json
+import math
+
+import html5lib
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from directory.models import Mutual
+from tests.factories import ContractFactory, MutualFactory, RegionFactory, SectorFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+MAP = reverse("directory:mutual-map")
+GEOJSON = reverse("directory:mutual-geojson")
+
+
+def queries_for(client, url, params=None):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, params).status_code == 200
+    return len(queries)
+
+
+def add_mutuals(count):
+    care = SectorFactory(name="Adult social care")
+    london = RegionFactory(name="London")
+    for _ in range(count):
+        mutual = MutualFactory(sectors=[care], region=london)
+        SourceFactory.create_batch(2, mutual=mutual)
+        ContractFactory.create_batch(2, mutual=mutual)
+    MutualFactory(latitude=None, longitude=None, location_basis="", sectors=[care])
+
+
+def map_data(response):
+    """Return the FeatureCollection the page hands to its JavaScript."""
+    return response.context["map_data"]
+
+
+def names(feature_collection):
+    return sorted(feature["properties"]["name"] for feature in feature_collection["features"])
+
+
+def assert_valid_rfc7946(document):
+    """Check what RFC 7946 asks of a FeatureCollection of Points."""
+    assert set(document) == {"type", "features"}, "no crs or other members that RFC 7946 removed"
+    assert document["type"] == "FeatureCollection"
+    assert isinstance(document["features"], list)
+    for feature in document["features"]:
+        assert feature["type"] == "Feature"
+        assert isinstance(feature["id"], str | int)
+        assert isinstance(feature["properties"], dict)
+        geometry = feature["geometry"]
+        assert geometry["type"] == "Point"
+        longitude, latitude = geometry["coordinates"]
+        assert all(isinstance(value, float) and math.isfinite(value) for value in (longitude, latitude))
+        assert -180 <= longitude <= 180 and -90 <= latitude <= 90
+
+
+class MutualMapViewTests:
+    def test_it_shows_the_listings_selection_with_the_filter_form(self, client):
+        MutualFactory(name="Leeds Health Mutual")
+        MutualFactory(name="Long Gone CIC", status=Mutual.Status.CLOSED)
+        MutualFactory(name="Secret Draft", is_published=False)
+        response = client.get(MAP)
+        assert response.status_code == 200
+        assert names(map_data(response)) == ["Leeds Health Mutual"]
+        assert 'aria-labelledby="filters-heading"' in response.text
+        assert f'action="{MAP}"' in response.text
+        assert "Long Gone CIC" not in response.text and "Secret Draft" not in response.text
+
+    def test_it_answers_with_valid_html(self, client):
+        MutualFactory()
+        MutualFactory(name="Nowhere CIC", latitude=None, longitude=None, location_basis="")
+        for params in ({}, {"sector": "nope", "page": "-1"}):
+            html5lib.HTMLParser(strict=True).parse(client.get(MAP, params).content)
+
+    @pytest.mark.parametrize(
+        ("params", "expected"),
+        [
+            ({"sector": "libraries"}, ["Bolton Libraries CIC", "Thames Libraries Mutual"]),
+            ({"region": "london"}, ["Bow Health CIC", "Thames Libraries Mutual"]),
+            ({"sector": "libraries", "region": "london"}, ["Thames Libraries Mutual"]),
+            ({"status": "all", "sector": "health"}, ["Bow Health CIC", "Long Gone Health CIC"]),
+            ({"q": "bolton"}, ["Bolton Libraries CIC"]),
+        ],
+    )
+    def test_it_filters_like_the_listing(self, client, params, expected):
+        london, north_west = RegionFactory(name="London"), RegionFactory(name="North West")
+        health, libraries = SectorFactory(name="Health"), SectorFactory(name="Libraries")
+        MutualFactory(name="Bow Health CIC", region=london, primary_sector=health)
+        MutualFactory(name="Thames Libraries Mutual", region=london, primary_sector=libraries)
+        MutualFactory(name="Bolton Libraries CIC", region=north_west, primary_sector=libraries, town="Bolton")
+        MutualFactory(name="Long Gone Health CIC", region=north_west, primary_sector=health, status="closed")
+        response = client.get(MAP, params)
+        listing = client.get(reverse("directory:mutual-list"), params)
+        assert names(map_data(response)) == expected
+        assert sorted(mutual.name for mutual in listing.context["page_obj"].object_list) == expected
+
+    def test_bad_parameters_are_ignored_and_the_page_says_so(self, client):
+        MutualFactory(name="Still Shown CIC")
+        response = client.get(MAP, {"sector": "nope", "value_min": "abc"})
+        assert response.status_code == 200
+        assert "Part of your search was ignored" in response.text
+        assert "Ignored sector “nope”" in response.text
+        assert "Ignored annual value from (£) “abc”" in response.text
+        assert names(map_data(response)) == ["Still Shown CIC"]
+
+    def test_list_and_map_link_to_each_other_keeping_the_selection(self, client):
+        MutualFactory()
+        query = "sector=health&region=london&sort=-name"
+        map_page = client.get(f"{MAP}?{query}&page=2")
+        list_page = client.get(f"{reverse('directory:mutual-list')}?{query}")
+        assert (
+            f'href="{reverse("directory:mutual-list")}?{query.replace("&", "&amp;")}">View as a list' in map_page.text
+        )
+        assert f'href="{MAP}?{query.replace("&", "&amp;")}">View these on a map' in list_page.text
+        assert f'href="{GEOJSON}?{query.replace("&", "&amp;")}"' in map_page.text
+
+    def test_search_engines_find_the_map(self, client):
+        assert f"<loc>http://testserver{MAP}</loc>" in client.get(reverse("directory:sitemap")).text
+
+    def test_the_header_links_to_the_map(self, client):
+        response = client.get(MAP)
+        assert f'href="{MAP}" aria-current="page"><strong class="govuk-service-navigation__active-fallback">Map' in (
+            response.text
+        )
+
+    def test_mutuals_without_a_location_are_listed_as_location_not_known(self, client):
+        MutualFactory(name="Placed CIC")
+        MutualFactory(name="Nowhere CIC", latitude=None, longitude=None, location_basis="", town="")
+        response = client.get(MAP)
+        assert names(map_data(response)) == ["Placed CIC"]
+        text = response.text
+        assert "1 on the map, 1 location not known" in text
+        unknown = text[text.index('id="unlocated-heading">Location not known') : text.index('id="map-data"')]
+        assert "Nowhere CIC" in unknown and "Placed CIC" not in unknown
+        assert 'data-slug="nowhere-cic"' not in text
+        assert 'data-slug="placed-cic"' in text
+
+    def test_approximate_locations_are_said_to_be_approximate(self, client):
+        MutualFactory(name="Town Centre CIC")
+        MutualFactory(name="Street Address CIC", location_basis=Mutual.LocationBasis.ADDRESS)
+        response = client.get(MAP)
+        approximate = {f["properties"]["name"]: f["properties"]["approximate"] for f in map_data(response)["features"]}
+        assert approximate == {"Town Centre CIC": True, "Street Address CIC": False}
+        assert response.text.count("· approximate location") == 1
+
+    def test_the_map_is_labelled_and_says_it_needs_javascript(self, client):
+        MutualFactory.create_batch(2)
+        text = client.get(MAP).text
+        assert '<div id="mutual-map" class="app-map" role="region" aria-label="Map of 2 mutuals"' in text
+        assert "The map needs JavaScript" in text
+        assert 'id="map-data" type="application/json"' in text
+
+    def test_the_key_shows_every_sector_with_its_letters(self, client):
+        MutualFactory(primary_sector=SectorFactory(name="Health"))
+        SectorFactory(name="Libraries")
+        SectorFactory(name="Space exploration")
+        response = client.get(MAP)
+        assert '<span class="app-marker__glyph">H</span></span> Health' in response.text
+        assert '<span class="app-marker__glyph">Li</span></span> Libraries' in response.text
+        assert '<span class="app-marker__glyph">Sp</span></span> Space exploration' in response.text
+        assert response.context["glyphs"] == {"health": "H", "libraries": "Li", "space-exploration": "Sp"}
+
+    def test_the_region_overview_counts_mutuals_and_links_to_each_region(self, client):
+        london, north_east = RegionFactory(name="London"), RegionFactory(name="North East")
+        RegionFactory(name="South West")
+        MutualFactory.create_batch(2, region=london)
+        MutualFactory(region=north_east)
+        MutualFactory(region=None, latitude=None, longitude=None, location_basis="")
+        text = client.get(MAP, {"sector": "health"}).text
+        overview = text[text.index('id="regions-heading"') : text.index('id="map-list-heading"')]
+        assert '<a class="govuk-link" href="?sector=health&amp;region=london">London</a>' in overview
+        assert 'London</a> <span class="app-count">2 mutuals</span>' in overview
+        assert 'North East</a> <span class="app-count">1 mutual</span>' in overview
+        assert 'South West <span class="app-count">no mutuals</span>' in overview
+        assert 'Region not known <span class="app-count">1 mutual</span>' in overview
+
+    def test_choosing_a_region_replaces_the_region_and_keeps_the_other_filters(self, client):
+        MutualFactory(region=RegionFactory(name="London"))
+        MutualFactory(region=RegionFactory(name="North East"))
+        text = client.get(MAP, {"sector": "health", "region": "london", "page": "2"}).text
+        overview = text[text.index('id="regions-heading"') : text.index('id="map-list-heading"')]
+        assert "<strong>London</strong>" in overview
+        assert 'href="?sector=health&amp;region=north-east"' in overview
+        assert 'href="?sector=health">Show all regions' in overview
+
+    @pytest.mark.parametrize("params", [{}, {"sector": "adult-social-care", "region": "london", "sort": "value"}])
+    def test_the_number_of_queries_does_not_grow_with_the_mutuals(self, client, params):
+        add_mutuals(3)
+        few = queries_for(client, MAP, params)
+        add_mutuals(20)
+        assert queries_for(client, MAP, params) == few
+
+    def test_it_loads_and_renders_the_seed_data(self, client):
+        call_command("loaddata", "mutuals", verbosity=0)
+        response = client.get(MAP, {"status": "all"})
+        located = Mutual.objects.published().exclude(latitude=None)
+        assert len(map_data(response)["features"]) == located.count() == 77
+        assert len(response.context["unlocated"]) == 2
+        assert response.text.count("app-map-list__item") == 79
+
+
+class MutualGeoJSONTests:
+    def test_it_is_an_rfc7946_feature_collection_of_the_selection(self, client):
+        MutualFactory(name="Leeds Health Mutual", latitude=53.8, longitude=-1.55)
+        MutualFactory(name="Closed CIC", status=Mutual.Status.CLOSED)
+        MutualFactory(name="Secret Draft", is_published=False)
+        response = client.get(GEOJSON)
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/geo+json"
+        document = json.loads(response.content)
+        assert_valid_rfc7946(document)
+        assert names(document) == ["Leeds Health Mutual"]
+
+    def test_coordinates_are_longitude_then_latitude(self, client):
+        MutualFactory(latitude=53.8, longitude=-1.55)
+        feature = client.get(GEOJSON).json()["features"][0]
+        assert feature["geometry"]["coordinates"] == [-1.55, 53.8]
+
+    def test_each_feature_says_what_the_mutual_is_and_where_its_page_is(self, client):
+        health, leisure = SectorFactory(name="Health"), SectorFactory(name="Leisure")
+        mutual = MutualFactory(
+            name="Bow Health CIC",
+            primary_sector=health,
+            sectors=[leisure],
+            region=RegionFactory(name="London"),
+            town="Bow",
+        )
+        feature = client.get(GEOJSON).json()["features"][0]
+        assert feature["id"] == "bow-health-cic"
+        assert feature["properties"] == {
+            "slug": "bow-health-cic",
+            "name": "Bow Health CIC",
+            "sectors": [{"slug": "health", "name": "Health"}, {"slug": "leisure", "name": "Leisure"}],
+            "primary_sector": "health",
+            "region": {"slug": "london", "name": "London", "ons_code": "E12000007"},
+            "town": "Bow",
+            "status": "active",
+            "status_label": "Active",
+            "approximate": True,
+            "location_note": "town centre (Leeds)",
+            "url": f"http://testserver{mutual.get_absolute_url()}",
+        }
+
+    def test_mutuals_without_a_location_are_left_out_rather_than_given_an_invented_point(self, client):
+        MutualFactory(name="Placed CIC")
+        MutualFactory(name="Nowhere CIC", latitude=None, longitude=None, location_basis="")
+        document = client.get(GEOJSON).json()
+        assert names(document) == ["Placed CIC"]
+
+    def test_unknown_region_and_town_are_null(self, client):
+        MutualFactory(region=None, town="")
+        properties = client.get(GEOJSON).json()["features"][0]["properties"]
+        assert properties["region"] is None
+        assert properties["town"] is None
+
+    def test_it_takes_the_listings_filters(self, client):
+        MutualFactory(name="Thames Libraries Mutual", primary_sector=SectorFactory(name="Libraries"))
+        MutualFactory(name="Bow Health CIC")
+        document = client.get(GEOJSON, {"sector": "libraries", "sort": "-name"}).json()
+        assert names(document) == ["Thames Libraries Mutual"]
+
+    def test_an_empty_selection_is_an_empty_feature_collection(self, client):
+        document = client.get(GEOJSON, {"q": "nothing like this"}).json()
+        assert document == {"type": "FeatureCollection", "features": []}
+
+    @pytest.mark.parametrize(
+        ("params", "parameter", "message"),
+        [
+            ({"sector": "nope"}, "sector", "Invalid sector “nope”: it is not one of the options."),
+            ({"region": "atlantis"}, "region", "Invalid region “atlantis”"),
+            ({"value_min": "abc"}, "value_min", "Invalid value_min “abc”: Enter a number."),
+            ({"status": "sleeping"}, "status", "Invalid status “sleeping”"),
+            ({"q": "x" * 5000}, "q", "Invalid q “xxxx"),
+        ],
+    )
+    def test_bad_parameters_are_refused_with_a_400_naming_them(self, client, params, parameter, message):
+        MutualFactory()
+        response = client.get(GEOJSON, params)
+        assert response.status_code == 400
+        assert response["Content-Type"] == "application/json"
+        errors = response.json()["errors"]
+        assert [error["parameter"] for error in errors] == [parameter]
+        assert errors[0]["message"].startswith(message), errors
+
+    def test_it_is_open_data_anyone_may_fetch_but_search_engines_skip(self, client):
+        MutualFactory()
+        response = client.get(GEOJSON, HTTP_ORIGIN="https://example.org")
+        assert response["Access-Control-Allow-Origin"] == "*"
+        assert response["X-Robots-Tag"] == "noindex"
+        assert 'rel="license"' in response["Link"]
+
+    @pytest.mark.parametrize("params", [{}, {"sector": "adult-social-care", "value_min": "1"}])
+    def test_the_number_of_queries_does_not_grow_with_the_mutuals(self, client, params):
+        add_mutuals(3)
+        few = queries_for(client, GEOJSON, params)
+        add_mutuals(20)
+        assert queries_for(client, GEOJSON, params) == few
+        assert few <= 4
+
+
+class DetailMapTests:
+    def test_a_mutual_with_a_location_has_a_small_map_centred_on_it(self, client):
+        mutual = MutualFactory(latitude=53.8, longitude=-1.55)
+        text = client.get(mutual.get_absolute_url()).text
+        assert 'id="detail-map"' in text
+        assert "Approximate location: town centre (Leeds)." in text
+        feature = json.loads(text.split('id="detail-map-data" type="application/json">')[1].split("</script>")[0])
+        assert feature["geometry"]["coordinates"] == [-1.55, 53.8]
+        html5lib.HTMLParser(strict=True).parse(text)
+
+    def test_a_location_from_a_street_address_is_not_called_approximate(self, client):
+        mutual = MutualFactory(location_basis=Mutual.LocationBasis.ADDRESS, location_note="registered office")
+        text = client.get(mutual.get_absolute_url()).text
+        assert "Location: registered office." in text
+        assert "Approximate location" not in text
+
+    def test_a_mutual_without_a_location_has_no_map(self, client):
+        mutual = MutualFactory(latitude=None, longitude=None, location_basis="")
+        text = client.get(mutual.get_absolute_url()).text
+        assert 'id="detail-map"' not in text
+        assert "leaflet" not in text
+
+    def test_the_small_map_costs_no_extra_query(self, client):
+        placed = MutualFactory(name="Placed CIC")
+        nowhere = MutualFactory(name="Nowhere CIC", latitude=None, longitude=None, location_basis="")
+        assert queries_for(client, placed.get_absolute_url()) == queries_for(client, nowhere.get_absolute_url())

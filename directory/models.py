@@ -64,7 +64,8 @@ class GroupQuerySet(models.QuerySet):
     def with_active_counts(self):
         """Annotate `active_count`: how many published, active mutuals each group has."""
         active = Mutual.objects.published().with_status(Mutual.Status.ACTIVE).values("pk")
-        return self.annotate(active_count=Count("mutuals", filter=Q(mutuals__in=active)))
+        # Meta.ordering is dropped from queries with GROUP BY, so name order is asked for again.
+        return self.annotate(active_count=Count("mutuals", filter=Q(mutuals__in=active))).order_by("name")
 
 
 GroupManager = NaturalKeyManager.from_queryset(GroupQuerySet)

@@ -64,14 +64,27 @@ class GroupQuerySet(models.QuerySet):
     def with_active_counts(self):
         """Annotate `active_count`: how many published, active mutuals each group has."""
         active = Mutual.objects.published().with_status(Mutual.Status.ACTIVE).values("pk")
-        # Meta.ordering is dropped from queries with GROUP BY, so name order is asked for again.
+        # Meta.ordering is dropped from queries that group, so order explicitly.
         return self.annotate(active_count=Count("mutuals", filter=Q(mutuals__in=active))).order_by("name")
 
 
-GroupManager = NaturalKeyManager.from_queryset(GroupQuerySet)
+class Group(models.Model):
+    """A way mutuals are grouped (a region or a sector), known by its slug."""
+
+    objects = NaturalKeyManager.from_queryset(GroupQuerySet)()
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
 
 
-class Region(models.Model):
+class Region(Group):
     name = models.CharField(max_length=40, unique=True)
     slug = models.SlugField(max_length=40, unique=True)
     ons_code = models.CharField(
@@ -82,36 +95,14 @@ class Region(models.Model):
         help_text="The Office for National Statistics code of the region, e.g. E12000007 for London.",
     )
 
-    objects = GroupManager()
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("directory:region-detail", kwargs={"slug": self.slug})
 
 
-class Sector(models.Model):
+class Sector(Group):
     name = models.CharField(max_length=60, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
     description = models.TextField(blank=True, help_text="One or two sentences shown on the sector's page.")
-
-    objects = GroupManager()
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    def natural_key(self):
-        return (self.slug,)
 
     def get_absolute_url(self):
         return reverse("directory:sector-detail", kwargs={"slug": self.slug})

@@ -16,6 +16,7 @@ class PageSitemap(Sitemap):
         "directory:region-list",
         "directory:commissioner-list",
         "directory:about",
+        "directory:accessibility",
         "directory:api",
     ]
 

@@ -27,6 +27,8 @@ urlpatterns = [
         name="commissioner-detail",
     ),
     path("about/", views.about, name="about"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("stats/", views.statistics, name="stats"),
     path("feed/", ChangeFeed(), name="feed"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

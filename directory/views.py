@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import CreateView, DetailView
@@ -135,6 +136,15 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri(reverse('directory:sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def favicon(request):
+    """Send browsers' automatic request for /favicon.ico to the icon among the static files."""
+    return redirect(static("directory/favicon.ico"))
+
+
+def accessibility(request):
+    return render(request, "directory/accessibility.html")
 
 
 def about(request):

@@ -1,9 +1,7 @@
 import json
-import os
 import re
 import sys
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from django.contrib.admin.models import LogEntry
@@ -438,73 +436,3 @@ class LoginLockoutTests:
         response = client.post(reverse("admin:login"), {"username": "editor2", "password": "the-right-password"})
         assert response.status_code == 302
         assert client.session["_auth_user_id"]
-
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-ONE_PIXEL_PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000"
-    "1ff5ca2a8a40000000049454e44ae426082"
-)
-
-
-@pytest.fixture
-def browser_page(live_server):
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("BROWSER_TESTS") == "required":
-            pytest.fail(f"{CHROMIUM} is missing and BROWSER_TESTS=required")
-        pytest.skip(f"{CHROMIUM} is not installed (scripts/install-chromium installs it)")
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    def route(request_route):
-        url = request_route.request.url
-        if url.startswith(live_server.url):
-            return request_route.continue_()
-        if "tile" in url:
-            return request_route.fulfill(status=200, content_type="image/png", body=ONE_PIXEL_PNG)
-        return request_route.abort()
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.route("**/*", route)
-        yield page
-        browser.close()
-
-
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-class LocationPickerBrowserTests:
-    def test_clicking_the_map_sets_latitude_longitude_and_how_it_was_found(self, browser_page, live_server):
-        User.objects.create_superuser("chief", "chief@example.org", "a-long-test-password")
-        page = browser_page
-        page.goto(live_server.url + reverse("admin:login"))
-        page.fill("#id_username", "chief")
-        page.fill("#id_password", "a-long-test-password")
-        page.click("input[type=submit]")
-        page.goto(live_server.url + reverse("admin:directory_mutual_add"))
-        page.wait_for_selector("[data-location-picker][data-map-ready]")
-        page.locator("#id_location_map").scroll_into_view_if_needed()
-        box = page.locator("#id_location_map").bounding_box()
-        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-        latitude, longitude = float(page.input_value("#id_latitude")), float(page.input_value("#id_longitude"))
-        assert 49.8 <= latitude <= 55.9 and -6.5 <= longitude <= 1.8
-        assert page.input_value("#id_location_basis") == Mutual.LocationBasis.TOWN_CENTRE
-        assert "How the location was found" in page.text_content(".location-picker__status")
-        page.fill("#id_latitude", "51.5")
-        page.fill("#id_longitude", "-0.1")
-        page.dispatch_event("#id_longitude", "change")
-        assert page.locator(".leaflet-marker-icon").count() == 1
-        page.click(".location-picker__clear")
-        assert page.input_value("#id_latitude") == "" and page.input_value("#id_longitude") == ""
-        assert page.locator(".leaflet-marker-icon").count() == 0

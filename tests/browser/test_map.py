@@ -106,6 +106,8 @@ def show_on_map(page, name):
     page.get_by_role("button", name=f"Show {name} on map").click()
     popup = page.locator(".leaflet-popup")
     popup.get_by_role("heading", name=name).wait_for()
+    # The map pans to show the popup: a click during the pan can scroll the map's box and land beside the link.
+    wait_until(page, "!document.querySelector('.leaflet-map-pane.leaflet-pan-anim')")
     return popup
 
 

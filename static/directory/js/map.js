@@ -6,6 +6,7 @@
   const MAX_ZOOM = 14; // Most locations are town centres: closer views would suggest a precision we lack.
   const DETAIL_ZOOM = { approximate: 11, exact: 15 };
   const TILE_FAILURE = "The map's background could not load. The markers and the list below still work.";
+  const REDUCED_MOTION = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
   function readJSON(id) {
     const script = document.getElementById(id);
@@ -60,8 +61,17 @@
     return popup;
   }
 
+  /* django-leaflet creates the map, so its animation options are switched off here, for people who ask for less motion. */
+  function reduceMotion(map) {
+    map._zoomAnimated = false;
+    map.options.zoomAnimation = map.options.fadeAnimation = map.options.markerZoomAnimation = map.options.inertia = false;
+    const panBy = map.panBy;
+    map.panBy = (offset, options) => panBy.call(map, offset, Object.assign({}, options, { animate: false }));
+  }
+
   function prepare(map, container) {
     map.scrollWheelZoom.disable();
+    if (REDUCED_MOTION) reduceMotion(map);
     container.querySelector(".app-map__fallback")?.remove();
     container.dataset.zoom = String(map.getZoom());
     map.on("zoomend", () => {
@@ -165,6 +175,7 @@
       showCoverageOnHover: false,
       maxClusterRadius: 45,
       spiderfyOnMaxZoom: true,
+      animate: !REDUCED_MOTION,
       iconCreateFunction: clusterIcon,
     });
     const markers = new Map();

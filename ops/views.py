@@ -2,7 +2,7 @@ import sys
 
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
@@ -42,13 +42,21 @@ def page_not_found(request, exception):
     return render(request, "404.html", status=404)
 
 
+FALLBACK = {
+    500: "<!DOCTYPE html><title>Sorry</title><h1>Sorry, there is a problem with the service</h1>",
+    503: "<!DOCTYPE html><title>Sorry</title><h1>Sorry, the service is unavailable</h1>",
+}
+
+
 def server_error(request):
     """Answer 503 when the database is down, so clients retry; otherwise 500. Both show the request id."""
-    if isinstance(sys.exc_info()[1], DATABASE_DOWN):
-        response = render_plain("503.html", 503)
-        response["Retry-After"] = "30"
-        return response
+    database_down = isinstance(sys.exc_info()[1], DATABASE_DOWN)
+    status = 503 if database_down else 500
     try:
-        return render_plain("500.html", 500)
+        response = render_plain(f"{status}.html", status)
     except Exception:
-        return HttpResponseServerError("<h1>Sorry, there is a problem with the service</h1>", content_type="text/html")
+        # The error page itself failed (a template or static-file problem): still answer, plainly.
+        response = HttpResponse(FALLBACK[status], status=status)
+    if database_down:
+        response["Retry-After"] = "30"
+    return response

@@ -183,3 +183,13 @@ class ErrorPageTests:
         client.raise_request_exception = False
         with django_assert_num_queries(0):
             assert client.get(reverse("test-broken")).status_code == 500
+
+    def test_a_broken_error_page_still_gives_a_plain_answer(self, client):
+        from unittest import mock
+
+        client.raise_request_exception = False
+        with mock.patch("ops.views.render_plain", side_effect=ValueError("missing static file")):
+            response = client.get(reverse("test-broken"))
+        assert response.status_code == 500
+        assert "Sorry, there is a problem with the service" in response.text
+        assert "missing static file" not in response.text

@@ -7,6 +7,8 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.http import QueryDict
 from django.utils import timezone
 
+from ops.cache import for_data_version
+
 from .models import Commissioner, Contract, Mutual, Region, Sector
 
 MAX_MONEY = 10**12 - 1
@@ -159,7 +161,7 @@ class MutualFilter(LenientFilterSet):
     region = django_filters.ModelMultipleChoiceFilter(
         queryset=Region.objects.all(),
         to_field_name="slug",
-        field_name="region__slug",
+        method="in_regions",
         label="Region",
     )
     legal_form = django_filters.MultipleChoiceFilter(
@@ -245,6 +247,10 @@ class MutualFilter(LenientFilterSet):
         memberships = Mutual.sectors.through.objects.filter(mutual=OuterRef("pk"), sector__in=sectors)
         return queryset.filter(Exists(memberships))
 
+    def in_regions(self, queryset, name, regions):
+        # By key, so the listing needs no join to regions and no DISTINCT.
+        return queryset.filter(region__in=regions) if regions else queryset
+
     def with_funding(self, queryset, name, types):
         if not types:
             return queryset
@@ -275,36 +281,62 @@ class MutualFilter(LenientFilterSet):
             queryset = with_annual_value(queryset)
         return queryset.order_by(*SORTS[value][1])
 
+    def count(self):
+        """Return how many mutuals are selected, from the status facet's counts once facets() has made them."""
+        status = self.cleaned_data.get("status")
+        counts = getattr(self, "status_counts", None)
+        if counts is None or not status:
+            return self.qs.count()
+        return sum(counts.values()) if status == ALL_STATUSES else counts.get(status, 0)
+
+    def selection_key(self):
+        """Return the valid filters as plain, sorted values: the same selection gives the same key, whatever the page or order."""
+        key = []
+        for name, value in sorted(self.cleaned_data.items()):
+            if name == "sort" or value in (None, "", []):
+                continue
+            values = value if isinstance(value, list | tuple) or hasattr(value, "model") else [value]
+            key.append((name, sorted(str(getattr(v, "pk", v)) for v in values)))
+        return key
+
+    def facet_counts(self):
+        """Return the counts behind the facets: by sector, region, legal form, funding and status."""
+        # Group the selection's rows (index-only scans) rather than join each group to it: much faster at 100k.
+        sector_counts = dict(
+            Mutual.sectors.through.objects.filter(mutual__in=self.selection_without("sector").values("pk"))
+            .order_by()
+            .values_list("sector")
+            .annotate(count=Count("mutual"))
+        )
+        return (
+            sector_counts,
+            self.selection_without("region").count_by("region"),
+            self.selection_without("legal_form").count_by("legal_form"),
+            self.selection_without("funding").count_by_funding(),
+            self.selection_without("status").count_by("status"),
+        )
+
     def facets(self):
         """Return the sector, region, legal form, funding and status options with counts for the selection."""
         data = self.cleaned_data
-        sectors = Sector.objects.annotate(
-            count=Count(
-                "mutuals",
-                filter=Q(mutuals__in=self.selection_without("sector").values("pk")),
-            )
-        ).order_by("name")  # Meta.ordering is not applied to queries with GROUP BY.
-        regions = Region.objects.annotate(
-            count=Count(
-                "mutuals",
-                filter=Q(mutuals__in=self.selection_without("region").values("pk")),
-            )
-        ).order_by("name")
-        legal_forms = self.selection_without("legal_form").count_by("legal_form")
-        funding = self.selection_without("funding").count_by_funding()
-        statuses = self.selection_without("status").count_by("status")
+        sector_counts, region_counts, legal_forms, funding, statuses = for_data_version(
+            "listing-facets", self.selection_key(), self.facet_counts
+        )
+        self.status_counts = statuses
+        sectors = [(s, sector_counts.get(s.pk, 0)) for s in Sector.objects.order_by("name")]
+        regions = [(r, region_counts.get(r.pk, 0)) for r in Region.objects.order_by("name")]
         chosen_sectors = {sector.slug for sector in data.get("sector") or []}
         chosen_regions = {region.slug for region in data.get("region") or []}
         return [
             Facet(
                 "sector",
                 "Sector",
-                [FacetOption(s.slug, s.name, s.count, s.slug in chosen_sectors) for s in sectors],
+                [FacetOption(s.slug, s.name, count, s.slug in chosen_sectors) for s, count in sectors],
             ),
             Facet(
                 "region",
                 "Region",
-                [FacetOption(r.slug, r.name, r.count, r.slug in chosen_regions) for r in regions],
+                [FacetOption(r.slug, r.name, count, r.slug in chosen_regions) for r, count in regions],
             ),
             choice_facet(
                 "legal_form",

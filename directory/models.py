@@ -481,6 +481,10 @@ class Mutual(models.Model):
         ]
         indexes = [
             models.Index(fields=["is_published", "status", "name"], name="mutual_listing_idx"),
+            # Covers the listing's facet counts and selection subqueries: index-only scans on PostgreSQL.
+            models.Index(
+                fields=["is_published", "status"], include=["id", "region", "legal_form"], name="mutual_facets_idx"
+            ),
             models.Index(fields=["year_spun_out"], name="mutual_year_idx"),
             models.Index(fields=["staff_count"], name="mutual_staff_idx"),
             models.Index(fields=["latitude", "longitude"], name="mutual_location_idx"),

@@ -18,10 +18,13 @@ from .models import Commissioner, Mutual, PublishedFigure, Region, Sector
 PAGE_SIZE = 25
 
 
-def paginate(request, queryset, per_page=PAGE_SIZE):
+def paginate(request, queryset, per_page=PAGE_SIZE, count=None):
     """Return the requested page, or the first one, and a sentence if the request asked for a page that isn't there."""
     raw = request.GET.get("page", "1")
-    page_obj = Paginator(queryset, per_page).get_page(raw)
+    paginator = Paginator(queryset, per_page)
+    if count is not None:
+        paginator.count = count  # Already known (e.g. from facet counts): don't count again.
+    page_obj = paginator.get_page(raw)
     valid = raw.isdigit() and 1 <= int(raw) <= page_obj.paginator.num_pages
     if valid:
         return page_obj, None
@@ -58,9 +61,10 @@ class MutualListView(FilterView):
         }
 
     def get_context_data(self, **kwargs):
-        page_obj, page_message = paginate(self.request, self.object_list)
+        facets = self.filterset.facets()
+        page_obj, page_message = paginate(self.request, self.object_list, count=self.filterset.count())
         ignored = [*self.filterset.messages, *filter(None, [page_message])]
-        return super().get_context_data(page_obj=page_obj, ignored=ignored, facets=self.filterset.facets(), **kwargs)
+        return super().get_context_data(page_obj=page_obj, ignored=ignored, facets=facets, **kwargs)
 
 
 class MutualDetailView(DetailView):

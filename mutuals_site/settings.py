@@ -5,7 +5,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from ops.settings_helpers import cache_from_url, tile_origin
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -27,6 +30,7 @@ if not SECRET_KEY:
     SECRET_KEY = "insecure-local-development-key-only-used-with-debug"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     # SimpleAdminConfig: autodiscovery would import leaflet.admin, which needs GDAL.
@@ -44,13 +48,22 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "directory",
+    "ops",
 ]
 
 MIDDLEWARE = [
+    # Outermost, so every request (static files and errors too) gets a request id and one log line.
+    "ops.middleware.RequestLogMiddleware",
+    # Before host validation and the HTTPS redirect, so load balancers can probe by IP over HTTP.
+    "ops.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the page cache, so pages served from the cache get a fresh nonce in their policy.
+    "ops.csp.CSPMiddleware",
     # Before CommonMiddleware, which can answer (redirect) before CORS headers are added.
     "corsheaders.middleware.CorsMiddleware",
+    # A cache hit skips everything below; responses are judged personal by the cookies those set (ops/cache.py).
+    "ops.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -166,3 +179,69 @@ CORS_ALLOW_ALL_ORIGINS = True
 CORS_URLS_REGEX = r"^/(api/.*|mutuals\.(csv|json|geojson)|mutuals/[^/]+\.json)$"
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_EXPOSE_HEADERS = ["Content-Disposition", "Link"]
+
+# Security. Production is the default; DEBUG turns off what a plain-HTTP development server cannot use.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", "false" if DEBUG else "true")
+# Only behind a proxy that terminates TLS and always sets X-Forwarded-Proto itself (see README).
+if env_bool("TRUST_X_FORWARDED_PROTO"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "true")
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
+X_FRAME_OPTIONS = "DENY"
+# mutual_facets_idx covers extra columns on PostgreSQL; on SQLite it is a plain index, which is fine.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
+if not SECURE_HSTS_PRELOAD:
+    # Preloading is a promise about the whole domain that only its owner can make: opt in with the env var.
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
+
+CONTENT_SECURITY_POLICY_REPORT_ONLY = None
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        # data: because Leaflet cancels a tile's download by pointing it at a data: GIF.
+        "img-src": [SELF, "data:", tile_origin(MAP_TILE_URL)],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Caching: see README "Caching". Pages are keyed by the data version, so a cache never serves old data.
+CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "locmem://"))}
+PAGE_CACHE = env_bool("PAGE_CACHE", "false" if DEBUG else "true")
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "86400"))
+PAGE_CACHE_MAX_BYTES = int(os.environ.get("PAGE_CACHE_MAX_BYTES", str(1024 * 1024)))
+DATA_VERSION_APPS = ["directory"]
+# Corrections are never shown to the public; letting them empty the cache would let anyone do so.
+DATA_VERSION_IGNORED_MODELS = ["directory.Correction"]
+
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "ops.logs.RequestIdFilter"}},
+    "formatters": {"json": {"()": "ops.logs.JsonFormatter"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+            "filters": ["request_id"],
+        },
+    },
+    "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
+    "loggers": {
+        # The request log says the same in one structured line; 5xx errors are still logged, with tracebacks.
+        "django.server": {"level": "WARNING"},
+        "django.request": {"level": "ERROR"},
+        # Scanners send wrong Host headers all day; the request log already shows each one's 400.
+        "django.security.DisallowedHost": {"handlers": [], "propagate": False},
+    },
+}

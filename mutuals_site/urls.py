@@ -5,8 +5,15 @@ from django.contrib import admin
 from django.urls import include, path
 
 import directory.admin  # noqa: F401
+from ops.views import healthz
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
     path("", include("directory.urls")),
 ]
+
+handler400 = "ops.views.bad_request"
+handler403 = "ops.views.permission_denied"
+handler404 = "ops.views.page_not_found"
+handler500 = "ops.views.server_error"

@@ -8,3 +8,18 @@ def plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def empty_caches():
+    """Start every test with empty caches: a rolled-back test leaves pages cached under a data version reused later."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+
+
+@pytest.fixture
+def page_cache(settings):
+    """Turn on the page cache and conditional GET, as in production."""
+    settings.PAGE_CACHE = True

@@ -3,6 +3,7 @@
 import base64
 import os
 import re
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -25,6 +26,19 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 TILE_PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP49P4lAAWhAstl7N0JAAAAAElFTkSuQmCC"
 )
+
+
+def wait_until(page, expression, arg=None, timeout=10):
+    """Wait until a JavaScript expression (or function of `arg`) is truthy.
+
+    Polled from here: Playwright's wait_for_function polls with eval() inside the page, which the site's
+    Content-Security-Policy forbids; page.evaluate goes through the browser's debugging protocol instead.
+    """
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression, arg):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"Timed out waiting for {expression}")
+        page.wait_for_timeout(50)
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

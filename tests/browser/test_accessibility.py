@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, wait_until
 from tests.browser.keyboard import assert_focus_is_visible, focused
 from tests.browser.world import PAGE_NAMES, build_world, page_types
 
@@ -97,7 +97,7 @@ class AxeTests:
         open_page(page, pages["correction"], console_errors)
         page.get_by_role("button", name="Send correction").click()
         # GOV.UK Frontend moves focus to the summary, so screen readers announce it first.
-        page.wait_for_function("document.activeElement.matches('.govuk-error-summary')")
+        wait_until(page, "document.activeElement.matches('.govuk-error-summary')")
         assert page.title().startswith("Error: ")
         assert axe_report(page) == ""
         page.locator(".govuk-error-summary__list a").first.click()
@@ -116,8 +116,8 @@ class AxeTests:
         page.get_by_role("button", name=f"Show {world.detail.name} on map").click()
         page.locator(".leaflet-popup").get_by_role("heading", name=world.detail.name).wait_for()
         # Popups fade in while the map pans to show them: measured half-faded, their text would seem too pale.
-        page.wait_for_function("getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'")
-        page.wait_for_function("!document.querySelector('.leaflet-map-pane.leaflet-pan-anim')")
+        wait_until(page, "getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'")
+        wait_until(page, "!document.querySelector('.leaflet-map-pane.leaflet-pan-anim')")
         assert axe_report(page) == ""
 
 

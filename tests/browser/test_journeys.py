@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from tests.browser.conftest import wait_until
 from tests.browser.keyboard import focused, press_tab_until
 from tests.browser.world import build_world
 
@@ -58,7 +59,7 @@ class PublicFindsAMutualOnTheMapTests:
         page.locator(".app-marker-icon", has_text=world.detail.name).click()
         popup = page.locator(".leaflet-popup")
         popup.get_by_role("heading", name=world.detail.name).wait_for()
-        page.wait_for_function("!document.querySelector('.leaflet-map-pane.leaflet-pan-anim')")
+        wait_until(page, "!document.querySelector('.leaflet-map-pane.leaflet-pan-anim')")
         assert "Leisure" in popup.inner_text() and "approximate" in popup.inner_text()
         popup.get_by_role("link", name=f"More about {world.detail.name}").click()
         page.wait_for_url(re.compile(re.escape(world.detail.get_absolute_url()) + "$"))

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from directory.models import Mutual
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, wait_until
 from tests.factories import MutualFactory, RegionFactory, SectorFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -107,7 +107,7 @@ def show_on_map(page, name):
     popup = page.locator(".leaflet-popup")
     popup.get_by_role("heading", name=name).wait_for()
     # The map pans to show the popup: a click during the pan can scroll the map's box and land beside the link.
-    page.wait_for_function("!document.querySelector('.leaflet-map-pane.leaflet-pan-anim')")
+    wait_until(page, "!document.querySelector('.leaflet-map-pane.leaflet-pan-anim')")
     return popup
 
 
@@ -213,27 +213,25 @@ class KeyboardTests:
         press_tab_until(page, "#mutual-map")
         zoom = int(page.get_attribute("#mutual-map", "data-zoom"))
         page.keyboard.press("=")
-        page.wait_for_function(f"document.querySelector('#mutual-map').dataset.zoom === '{zoom + 1}'")
+        wait_until(page, f"document.querySelector('#mutual-map').dataset.zoom === '{zoom + 1}'")
         pane = page.locator(".leaflet-map-pane")
         before = pane.evaluate("pane => pane.style.transform")
         page.keyboard.press("ArrowRight")
-        page.wait_for_function(
-            "before => document.querySelector('.leaflet-map-pane').style.transform !== before", arg=before
-        )
+        wait_until(page, "before => document.querySelector('.leaflet-map-pane').style.transform !== before", before)
 
     def test_enter_on_a_cluster_zooms_in_and_focuses_what_it_held(self, page, world):
         open_map(page)
         press_tab_until(page, ".app-cluster-icon")
         zoom = int(page.get_attribute("#mutual-map", "data-zoom"))
         page.keyboard.press("Enter")
-        page.wait_for_function(f"Number(document.querySelector('#mutual-map').dataset.zoom) > {zoom}")
-        page.wait_for_function("document.activeElement.matches('.app-marker-icon, .app-cluster-icon')")
+        wait_until(page, f"Number(document.querySelector('#mutual-map').dataset.zoom) > {zoom}")
+        wait_until(page, "document.activeElement.matches('.app-marker-icon, .app-cluster-icon')")
 
     def test_enter_on_mutuals_at_one_place_spreads_them_out_and_focuses_the_first(self, page, world):
         open_map(page, {"region": "london"})
         press_tab_until(page, ".app-cluster-icon")
         page.keyboard.press("Enter")
-        page.wait_for_function("document.activeElement.matches('.app-marker-icon')")
+        wait_until(page, "document.activeElement.matches('.app-marker-icon')")
         assert re.search(r"(Bow|Camden) Health", page.evaluate("document.activeElement.textContent"))
 
 

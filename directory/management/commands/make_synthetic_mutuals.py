@@ -1,0 +1,135 @@
+import random
+from datetime import date
+from decimal import Decimal
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.utils.text import slugify
+
+from directory.models import (
+    ENGLAND_LATITUDE,
+    ENGLAND_LONGITUDE,
+    Commissioner,
+    Contract,
+    Mutual,
+    Region,
+    Sector,
+    Source,
+)
+from ops import dataversion
+
+PREFIX, SUFFIX = "Synthetic Mutual ", " (test data)"
+MARKER = "Synthetic test data made by make_synthetic_mutuals for load tests; remove with --delete."
+BATCH = 2000
+
+
+def synthetic_mutuals():
+    return Mutual.objects.filter(name__startswith=PREFIX, name__endswith=SUFFIX, notes=MARKER)
+
+
+class Command(BaseCommand):
+    help = "Create N clearly synthetic, published mutuals for load tests, or --delete them all. Never for fixtures."
+
+    def add_arguments(self, parser):
+        parser.add_argument("count", type=int, nargs="?", default=0, help="How many synthetic mutuals to add.")
+        parser.add_argument("--delete", action="store_true", help="Delete every synthetic mutual instead.")
+        parser.add_argument("--seed", type=int, default=1, help="Seed for the random choices, for repeatable runs.")
+
+    def handle(self, count, delete, seed, **options):
+        if delete:
+            deleted = self.delete_all()
+            self.stdout.write(f"Deleted {deleted} synthetic mutuals.")
+        elif count > 0:
+            self.create(count, seed)
+            self.stdout.write(f"Created {count} synthetic mutuals; {synthetic_mutuals().count()} in all.")
+        else:
+            raise CommandError("Give a number of mutuals to create, or --delete.")
+        dataversion.bump()
+        if connection.vendor == "postgresql":
+            # Fresh statistics for the planner, and (outside a transaction) a visibility map for index-only scans.
+            command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
+            with connection.cursor() as cursor:
+                for model in (Mutual, Mutual.sectors.through, Source, Contract):
+                    cursor.execute(f"{command} {connection.ops.quote_name(model._meta.db_table)}")
+
+    def create(self, count, seed):
+        sectors, regions = list(Sector.objects.all()), list(Region.objects.all())
+        if not sectors or not regions:
+            raise CommandError(
+                "Load the seed data first (manage.py loaddata mutuals): synthetic mutuals use its sectors and regions."
+            )
+        commissioners = list(Commissioner.objects.all()[:50]) or [None]
+        start = synthetic_mutuals().count() + 1
+        rng = random.Random(seed * 1_000_003 + start)
+        for first in range(start, start + count, BATCH):
+            numbers = range(first, min(first + BATCH, start + count))
+            with transaction.atomic():
+                mutuals = Mutual.objects.bulk_create(self.mutual(n, rng, sectors, regions) for n in numbers)
+                Mutual.sectors.through.objects.bulk_create(
+                    Mutual.sectors.through(mutual_id=m.pk, sector_id=sector.pk)
+                    for m in mutuals
+                    for sector in {m.primary_sector, rng.choice(sectors)}
+                )
+                Source.objects.bulk_create(
+                    Source(
+                        mutual=m,
+                        url=f"https://example.invalid/synthetic/{m.slug}",
+                        title="Synthetic source (test data)",
+                    )
+                    for m in mutuals
+                )
+                Contract.objects.bulk_create(self.contract(m, rng, commissioners) for m in mutuals[::2])
+
+    @staticmethod
+    def mutual(number, rng, sectors, regions):
+        name = f"{PREFIX}{number:06d}{SUFFIX}"
+        status = rng.choices(list(Mutual.Status), weights=[85, 7, 4, 4])[0]
+        return Mutual(
+            name=name,
+            slug=slugify(name),
+            summary="A made-up organisation for load tests; it does not exist.",
+            primary_sector=rng.choice(sectors),
+            region=rng.choice(regions),
+            town="Synthetic Town",
+            latitude=round(rng.uniform(*ENGLAND_LATITUDE), 4),
+            longitude=round(rng.uniform(*ENGLAND_LONGITUDE), 4),
+            location_basis=Mutual.LocationBasis.TOWN_CENTRE,
+            legal_form=rng.choice(list(Mutual.LegalForm)),
+            year_spun_out=rng.randint(1995, 2024),
+            parent_body="Synthetic Council (test data)",
+            staff_count=rng.randint(5, 3000),
+            status=status,
+            evidence=Mutual.Evidence.UNCONFIRMED,
+            notes=MARKER,
+            is_published=True,
+            last_verified=date(2026, 1, 1),
+        )
+
+    @staticmethod
+    def contract(mutual, rng, commissioners):
+        value = Decimal(rng.randint(10, 5000) * 10_000)
+        start = rng.randint(2015, 2026)
+        return Contract(
+            mutual=mutual,
+            commissioner=rng.choice(commissioners),
+            service="Synthetic services contract (test data)",
+            value_gbp=value,
+            value_basis=Contract.ValueBasis.ANNUAL,
+            annual_value_gbp=value,
+            start_year=start,
+            end_year=start + rng.randint(1, 7),
+            funding_type=rng.choice(list(Contract.FundingType)),
+        )
+
+    @staticmethod
+    def delete_all():
+        """Delete in SQL: the ORM would load every row and write a history record for each."""
+        ids = synthetic_mutuals().values("pk")
+        total = ids.count()
+        with transaction.atomic():
+            Mutual.sectors.through.objects.filter(mutual__in=ids)._raw_delete(connection.alias)
+            Source.objects.filter(mutual__in=ids)._raw_delete(connection.alias)
+            Contract.objects.filter(mutual__in=ids)._raw_delete(connection.alias)
+            Mutual.corrections.rel.related_model.objects.filter(mutual__in=ids).update(mutual=None)
+            Mutual.objects.filter(pk__in=ids)._raw_delete(connection.alias)
+        return total

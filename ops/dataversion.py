@@ -1,0 +1,86 @@
+"""The directory's data version: bumped by every change to directory data, read once per cacheable request."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.apps import apps
+from django.conf import settings
+from django.db import InterfaceError, OperationalError, connection
+from django.db.models import F
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+from simple_history.models import HistoricalChanges
+
+ROW_ID = 1
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Version:
+    number: int
+    changed_at: datetime
+
+
+def current():
+    """Return the data version now in the database (version 0 if its row is missing).
+
+    This is the first query of every cacheable request, so it also stands in for Django's connection health check
+    (CONN_HEALTH_CHECKS), saving a round trip: a connection that fails it is closed and opened once more.
+    """
+    if connection.connection is None or connection.in_atomic_block:
+        return read_current()
+    connection.health_check_done = True
+    try:
+        return read_current()
+    except (OperationalError, InterfaceError):
+        connection.close()
+        return read_current()
+
+
+def read_current():
+    from .models import DataVersion
+
+    # Raw SQL: the ORM takes several times as long as the database to answer this.
+    table = connection.ops.quote_name(DataVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT version, changed_at FROM {table} WHERE id = {ROW_ID}")
+        row = cursor.fetchone()
+    if row is None:
+        return Version(0, EPOCH)
+    number, changed_at = row
+    if timezone.is_naive(changed_at):
+        changed_at = timezone.make_aware(changed_at, UTC)
+    return Version(number, changed_at)
+
+
+def bump(**kwargs):
+    """Make every cached page built from older data unusable; safe to call from any process."""
+    from .models import DataVersion
+
+    now = timezone.now()
+    if not DataVersion.objects.filter(pk=ROW_ID).update(version=F("version") + 1, changed_at=now):
+        DataVersion.objects.update_or_create(pk=ROW_ID, defaults={"version": 1, "changed_at": now})
+
+
+def tracked_models():
+    """Return the models whose changes alter what the public sees: every model of the data apps but history and corrections."""
+    for label in settings.DATA_VERSION_APPS:
+        for model in apps.get_app_config(label).get_models(include_auto_created=True):
+            if issubclass(model, HistoricalChanges) or model._meta.label in settings.DATA_VERSION_IGNORED_MODELS:
+                continue
+            yield model
+
+
+def connect_signals():
+    for model in tracked_models():
+        uid = f"ops.dataversion.{model._meta.label}"
+        if model._meta.auto_created:
+            m2m_changed.connect(bump_on_m2m, sender=model, dispatch_uid=uid)
+        else:
+            post_save.connect(bump, sender=model, dispatch_uid=uid)
+            post_delete.connect(bump, sender=model, dispatch_uid=uid)
+
+
+def bump_on_m2m(action, **kwargs):
+    if action in {"post_add", "post_remove", "post_clear"}:
+        bump()

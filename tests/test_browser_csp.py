@@ -1,0 +1,135 @@
+"""Pages and the admin work in a real browser under the Content-Security-Policy: nothing is refused."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import User
+from django.urls import reverse
+
+from tests.browser.conftest import wait_until
+from tests.factories import ContractFactory, MutualFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]  # fmt: skip
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("BROWSER_TESTS") == "required":
+            pytest.fail("Chromium is required for the browser tests (scripts/install-chromium)")
+        pytest.skip("Chromium is not installed (scripts/install-chromium installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+def visit(browser, live_server, path, cookies=()):
+    """Open a page, and return what the browser refused under the policy and the page's own JS errors."""
+    context = browser.new_context()
+    context.add_cookies(list(cookies))
+    page = context.new_page()
+    refused, errors = [], []
+    page.on("console", lambda message: "Content Security Policy" in message.text and refused.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.route(
+        "**/*", lambda route: route.continue_() if route.request.url.startswith(live_server.url) else route.abort()
+    )
+    page.goto(live_server.url + path)
+    page.wait_for_load_state("load")
+    page.evaluate("() => new Promise(resolve => setTimeout(resolve, 200))")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"csp{path.replace('/', '_')}.png", full_page=False)
+    body_class = page.evaluate("document.body.className")
+    context.close()
+    return refused, errors, body_class
+
+
+class PublicPagesUnderCSPTests:
+    def test_govuk_frontend_starts_and_nothing_is_refused(self, browser, live_server):
+        mutual = MutualFactory(name="Browser Test Mutual CIC")
+        ContractFactory(mutual=mutual)
+        for path in [reverse("directory:home"), reverse("directory:mutual-list"), mutual.get_absolute_url()]:
+            refused, errors, body_class = visit(browser, live_server, path)
+            assert refused == [], path
+            assert errors == [], path
+            assert "govuk-frontend-supported" in body_class, path
+
+
+class AdminUnderCSPTests:
+    def test_the_admin_login_and_pages_work_and_nothing_is_refused(self, browser, live_server, client):
+        refused, errors, _ = visit(browser, live_server, reverse("admin:login"))
+        assert (refused, errors) == ([], [])
+        User.objects.create_superuser("admin", password="pw-for-tests-only")
+        client.login(username="admin", password="pw-for-tests-only")
+        session = {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}
+        paths = [reverse("admin:index"), reverse("admin:password_change")]
+        for model in admin.site._registry:
+            info = f"{model._meta.app_label}_{model._meta.model_name}"
+            paths += [reverse(f"admin:{info}_changelist"), reverse(f"admin:{info}_add")]
+        for path in paths:
+            refused, errors, _ = visit(browser, live_server, path, cookies=[session])
+            assert (refused, errors) == ([], []), path
+
+    def test_the_check_sees_a_refusal(self, browser, live_server):
+        """Guard the guard: an inline style set by script is refused, and the test notices."""
+        context = browser.new_context()
+        page = context.new_page()
+        refused = []
+        page.on("console", lambda message: "Content Security Policy" in message.text and refused.append(message.text))
+        page.goto(live_server.url + reverse("admin:login"))
+        page.evaluate("document.body.setAttribute('style', 'color: red')")
+        page.evaluate("() => new Promise(resolve => setTimeout(resolve, 200))")
+        context.close()
+        assert refused
+
+
+# A 1x1 transparent PNG, served for every map tile: there is no network here.
+TILE = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000105e2260d8d0000000049454e44ae426082"
+)
+
+
+@pytest.mark.urls("tests.ops_urls")
+class LeafletUnderCSPTests:
+    def test_django_leaflets_map_starts_with_the_nonce_and_loads_tiles_from_the_allowed_origin(
+        self, browser, live_server, settings
+    ):
+        context = browser.new_context()
+        page = context.new_page()
+        refused, errors, tiles = [], [], []
+        page.on("console", lambda message: "Content Security Policy" in message.text and refused.append(message.text))
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        tile_origin = settings.MAP_TILE_URL.split("/{z}")[0]
+
+        def route(route):
+            if route.request.url.startswith(live_server.url):
+                return route.continue_()
+            if route.request.url.startswith(tile_origin):
+                tiles.append(route.request.url)
+                return route.fulfill(status=200, content_type="image/png", body=TILE)
+            return route.abort()
+
+        page.route("**/*", route)
+        # Injected by the browser's debugging protocol, so the policy does not apply to this listener.
+        page.add_init_script("window.addEventListener('map:init', () => { window.mapReady = true; });")
+        page.goto(live_server.url + reverse("test-leaflet"))
+        wait_until(page, "window.mapReady === true")
+        page.wait_for_selector("#map img.leaflet-tile-loaded", timeout=10_000)
+        page.screenshot(path=SCREENSHOTS / "csp_leaflet.png")
+        context.close()
+        assert (refused, errors) == ([], [])
+        assert tiles

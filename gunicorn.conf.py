@@ -9,7 +9,7 @@ threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
-# Django writes one JSON line per request (ops.middleware.RequestLogMiddleware), so no access log here.
+# Django writes one JSON line per request (mutuals_site.ops.middleware.RequestLogMiddleware), so no access log here.
 accesslog = None
 errorlog = "-"
 # Addresses of proxies whose X-Forwarded-* headers gunicorn believes; "*" only when only the proxy can reach us.

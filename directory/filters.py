@@ -7,7 +7,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.http import QueryDict
 from django.utils import timezone
 
-from ops.cache import for_data_version
+from mutuals_site.ops.cache import for_data_version
 
 from .models import Commissioner, Contract, Mutual, Region, Sector
 

@@ -8,7 +8,7 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from ops.settings_helpers import cache_from_url, tile_origin
+from mutuals_site.ops.settings_helpers import cache_from_url, tile_origin
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -48,22 +48,22 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "directory",
-    "ops",
+    "mutuals_site.ops",
 ]
 
 MIDDLEWARE = [
     # Outermost, so every request (static files and errors too) gets a request id and one log line.
-    "ops.middleware.RequestLogMiddleware",
+    "mutuals_site.ops.middleware.RequestLogMiddleware",
     # Before host validation and the HTTPS redirect, so load balancers can probe by IP over HTTP.
-    "ops.middleware.HealthCheckMiddleware",
+    "mutuals_site.ops.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside the page cache, so pages served from the cache get a fresh nonce in their policy.
-    "ops.csp.CSPMiddleware",
+    "mutuals_site.ops.csp.CSPMiddleware",
     # Before CommonMiddleware, which can answer (redirect) before CORS headers are added.
     "corsheaders.middleware.CorsMiddleware",
     # A cache hit skips everything below; responses are judged personal by the cookies those set (ops/cache.py).
-    "ops.cache.PageCacheMiddleware",
+    "mutuals_site.ops.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -226,8 +226,8 @@ LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "ops.logs.RequestIdFilter"}},
-    "formatters": {"json": {"()": "ops.logs.JsonFormatter"}},
+    "filters": {"request_id": {"()": "mutuals_site.ops.logs.RequestIdFilter"}},
+    "formatters": {"json": {"()": "mutuals_site.ops.logs.JsonFormatter"}},
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 import directory.admin  # noqa: F401
-from ops.views import healthz
+from mutuals_site.ops.views import healthz
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -13,7 +13,7 @@ urlpatterns = [
     path("", include("directory.urls")),
 ]
 
-handler400 = "ops.views.bad_request"
-handler403 = "ops.views.permission_denied"
-handler404 = "ops.views.page_not_found"
-handler500 = "ops.views.server_error"
+handler400 = "mutuals_site.ops.views.bad_request"
+handler403 = "mutuals_site.ops.views.permission_denied"
+handler404 = "mutuals_site.ops.views.page_not_found"
+handler500 = "mutuals_site.ops.views.server_error"

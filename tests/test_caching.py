@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from ops import dataversion
+from mutuals_site.ops import dataversion
 from tests.factories import ContractFactory, MutualFactory, RegionFactory, SectorFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from directory.models import Contract, Mutual, Source
-from ops import dataversion
+from mutuals_site.ops import dataversion
 from tests.factories import MutualFactory, RegionFactory, SectorFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from ops.logs import JsonFormatter, RequestIdFilter
+from mutuals_site.ops.logs import JsonFormatter, RequestIdFilter
 
 pytestmark = pytest.mark.django_db
 

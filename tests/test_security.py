@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
-from ops.settings_helpers import tile_origin
+from mutuals_site.ops.settings_helpers import tile_origin
 from tests import test_faults
 from tests.test_faults import public_routes
 
@@ -188,7 +188,7 @@ class ErrorPageTests:
         from unittest import mock
 
         client.raise_request_exception = False
-        with mock.patch("ops.views.render_plain", side_effect=ValueError("missing static file")):
+        with mock.patch("mutuals_site.ops.views.render_plain", side_effect=ValueError("missing static file")):
             response = client.get(reverse("test-broken"))
         assert response.status_code == 500
         assert "Sorry, there is a problem with the service" in response.text

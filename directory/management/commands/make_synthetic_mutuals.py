@@ -16,7 +16,7 @@ from directory.models import (
     Sector,
     Source,
 )
-from ops import dataversion
+from mutuals_site.ops import dataversion
 
 PREFIX, SUFFIX = "Synthetic Mutual ", " (test data)"
 MARKER = "Synthetic test data made by make_synthetic_mutuals for load tests; remove with --delete."

@@ -2,7 +2,8 @@ from django.apps import AppConfig
 
 
 class OpsConfig(AppConfig):
-    name = "ops"
+    name = "mutuals_site.ops"
+    label = "ops"
     verbose_name = "Operations"
 
     def ready(self):

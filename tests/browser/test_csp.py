@@ -1,39 +1,14 @@
 """Pages and the admin work in a real browser under the Content-Security-Policy: nothing is refused."""
 
-import os
-from pathlib import Path
-
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from tests.browser.conftest import wait_until
+from tests.browser.conftest import ARTIFACTS, TILE_PNG, wait_until
 from tests.factories import ContractFactory, MutualFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("BROWSER_TESTS") == "required":
-            pytest.fail("Chromium is required for the browser tests (scripts/install-chromium)")
-        pytest.skip("Chromium is not installed (scripts/install-chromium installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 def visit(browser, live_server, path, cookies=()):
@@ -50,8 +25,8 @@ def visit(browser, live_server, path, cookies=()):
     page.goto(live_server.url + path)
     page.wait_for_load_state("load")
     page.evaluate("() => new Promise(resolve => setTimeout(resolve, 200))")
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"csp{path.replace('/', '_')}.png", full_page=False)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"csp{path.replace('/', '_')}.png", full_page=False)
     body_class = page.evaluate("document.body.className")
     context.close()
     return refused, errors, body_class
@@ -96,13 +71,6 @@ class AdminUnderCSPTests:
         assert refused
 
 
-# A 1x1 transparent PNG, served for every map tile: there is no network here.
-TILE = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000105e2260d8d0000000049454e44ae426082"
-)
-
-
 @pytest.mark.urls("tests.ops_urls")
 class LeafletUnderCSPTests:
     def test_django_leaflets_map_starts_with_the_nonce_and_loads_tiles_from_the_allowed_origin(
@@ -120,7 +88,7 @@ class LeafletUnderCSPTests:
                 return route.continue_()
             if route.request.url.startswith(tile_origin):
                 tiles.append(route.request.url)
-                return route.fulfill(status=200, content_type="image/png", body=TILE)
+                return route.fulfill(status=200, content_type="image/png", body=TILE_PNG)
             return route.abort()
 
         page.route("**/*", route)
@@ -129,7 +97,7 @@ class LeafletUnderCSPTests:
         page.goto(live_server.url + reverse("test-leaflet"))
         wait_until(page, "window.mapReady === true")
         page.wait_for_selector("#map img.leaflet-tile-loaded", timeout=10_000)
-        page.screenshot(path=SCREENSHOTS / "csp_leaflet.png")
+        page.screenshot(path=ARTIFACTS / "csp_leaflet.png")
         context.close()
         assert (refused, errors) == ([], [])
         assert tiles

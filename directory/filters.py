@@ -18,7 +18,7 @@ SORTS = {
     "-name": ("Name, Z to A", [F("name").desc()]),
     "value": (
         "Annual value, highest first",
-        [F("annual_value").desc(nulls_last=True), F("name").asc()],
+        [F("annual_value_order").desc(nulls_last=True), F("name").asc()],
     ),
     "staff": (
         "Staff, most first",
@@ -278,7 +278,7 @@ class MutualFilter(LenientFilterSet):
 
     def sort_by(self, queryset, name, value):
         if value == "value":
-            queryset = with_annual_value(queryset)
+            queryset = queryset.with_annual_value_order()
         return queryset.order_by(*SORTS[value][1])
 
     def count(self):

@@ -63,9 +63,18 @@ class NaturalKeyManager(models.Manager):
 class GroupQuerySet(models.QuerySet):
     def with_active_counts(self):
         """Annotate `active_count`: how many published, active mutuals each group has."""
-        active = Mutual.objects.published().with_status(Mutual.Status.ACTIVE).values("pk")
+        # The conditions on the joined rows, not `mutuals__in=<subquery>`: one pass over the join (index-only for
+        # regions) instead of probing a hashed subquery for every row, about twice as fast at 100k mutuals.
+        active = MutualQuerySet.published_condition("mutuals__") & Q(mutuals__status=Mutual.Status.ACTIVE)
         # Meta.ordering is dropped from queries that group, so order explicitly.
-        return self.annotate(active_count=Count("mutuals", filter=Q(mutuals__in=active))).order_by("name")
+        return self.annotate(active_count=Count("mutuals", filter=active)).order_by("name")
+
+    def with_any_of(self, mutuals):
+        """Return the groups that at least one of `mutuals` belongs to."""
+        # A subquery that stops at the first row per group: a handful of index probes instead of reading every
+        # mutual (a join with DISTINCT took 0.1-0.3 s at 100k mutuals).
+        first = mutuals.filter(**{self.model.mutuals.field.name: OuterRef("pk")}).order_by().values("pk")[:1]
+        return self.alias(any_mutual=Subquery(first)).filter(any_mutual__isnull=False)
 
 
 class Group(models.Model):
@@ -109,9 +118,14 @@ class Sector(Group):
 
 
 class MutualQuerySet(models.QuerySet):
+    @staticmethod
+    def published_condition(prefix=""):
+        """Return the condition for a mutual (reached through `prefix`, e.g. "mutuals__") that the public may see."""
+        return Q(**{f"{prefix}is_published": True})
+
     def published(self):
         """Return the mutuals the public may see: the one place publication is decided."""
-        return self.filter(is_published=True)
+        return self.filter(self.published_condition())
 
     def with_status(self, *statuses):
         """Return mutuals in any of the given lifecycle statuses."""
@@ -130,6 +144,17 @@ class MutualQuerySet(models.QuerySet):
         contracts = Contract.objects.filter(mutual=OuterRef("pk")).current(year)
         total = contracts.order_by().values("mutual").annotate(total=Sum("annual_value_gbp")).values("total")
         return self.annotate(annual_value=Subquery(total, output_field=models.DecimalField(**MONEY)))
+
+    def with_annual_value_order(self, year=None):
+        """Alias `annual_value_order`, the same sum as with_annual_value(), computed to sort by."""
+        # Summed over a join and grouped, because PostgreSQL runs with_annual_value()'s subquery for every selected
+        # mutual before sorting by it: 1.3 s for 100k mutuals, about twice as long as this.
+        year = year or timezone.localdate().year
+        current = Q(contracts__end_year__isnull=True) | Q(contracts__end_year__gte=year)
+        return self.alias(
+            current_contracts=models.FilteredRelation("contracts", condition=current),
+            annual_value_order=Sum("current_contracts__annual_value_gbp"),
+        )
 
     def count_by(self, field):
         """Return {value of `field`: number of mutuals}."""
@@ -158,8 +183,8 @@ class MutualQuerySet(models.QuerySet):
         return {
             "mutuals": counts["total"],
             "active": counts["active"],
-            "sectors": Sector.objects.filter(mutuals__in=self.values("pk")).distinct().count(),
-            "regions": Region.objects.filter(mutuals__in=self.values("pk")).distinct().count(),
+            "sectors": Sector.objects.with_any_of(self).count(),
+            "regions": Region.objects.with_any_of(self).count(),
             "annual_value": value["total"],
             "mutuals_with_value": value["mutuals"],
         }

@@ -5,7 +5,7 @@ from django_filters.views import FilterView
 from .exports import errors_response, with_data_headers
 from .filters import InvalidSelection, MutualFilter, strict_selection
 from .models import Mutual
-from .serializers import region_reference, text
+from .serializers import region_reference, slug_url, text
 
 # What a marker shows besides its colour, so that no sector is told apart by colour alone.
 SECTOR_GLYPHS = {
@@ -49,7 +49,7 @@ def mutual_feature(mutual, request):
             "status_label": mutual.get_status_display(),
             "approximate": mutual.location_is_approximate,
             "location_note": text(mutual.location_note),
-            "url": request.build_absolute_uri(mutual.get_absolute_url()),
+            "url": slug_url(request, "directory:mutual-detail", mutual.slug),
         },
     }
 

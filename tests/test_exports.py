@@ -1,12 +1,16 @@
 import csv
 import io
+import json
 import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from directory import exports
 from directory.exports import CSV_COLUMNS
 from directory.models import Contract, Mutual
 from tests.factories import (
@@ -17,6 +21,7 @@ from tests.factories import (
     SectorFactory,
     SourceFactory,
 )
+from tests.streaming import body, json_body
 
 pytestmark = pytest.mark.django_db
 
@@ -277,13 +282,13 @@ class MutualJsonExportTests:
     @pytest.mark.parametrize("query", SELECTIONS)
     def test_holds_the_listings_selection_in_its_order(self, client, world, query):
         page = listing(client, query)
-        data = client.get(f"{reverse('directory:mutual-json')}?{query}").json()
+        data = json_body(client.get(f"{reverse('directory:mutual-json')}?{query}"))
         assert data["count"] == page.paginator.count
         assert [record["slug"] for record in data["results"]] == [mutual.slug for mutual in page.object_list]
 
     def test_carries_the_licence_and_attribution(self, client, world, settings):
         response = client.get(reverse("directory:mutual-json"))
-        data = response.json()
+        data = json_body(response)
         assert data["licence"] == {
             "name": "Open Government Licence v3.0",
             "url": settings.DIRECTORY["DATA_LICENCE_URL"],
@@ -293,7 +298,7 @@ class MutualJsonExportTests:
         assert response["X-Robots-Tag"] == "noindex"
 
     def test_records_hold_sectors_region_location_contracts_and_sources(self, client, world):
-        data = client.get(reverse("directory:mutual-json")).json()
+        data = json_body(client.get(reverse("directory:mutual-json")))
         (record,) = [record for record in data["results"] if record["slug"] == "health-nw"]
         assert [sector["slug"] for sector in record["sectors"]] == ["adult-social-care", "health"]
         assert record["primary_sector"] == "health"
@@ -318,13 +323,14 @@ class MutualJsonExportTests:
 
     def test_drafts_never_appear(self, client, world):
         response = client.get(f"{reverse('directory:mutual-json')}?status=all")
-        assert "draft-care-nw" not in response.text
+        assert b"draft-care-nw" not in body(response)
 
     @pytest.mark.parametrize("mutuals", [2, 8])
     def test_takes_the_same_number_of_queries_however_many_mutuals(self, client, django_assert_num_queries, mutuals):
         ContractFactory.create_batch(mutuals)
-        with django_assert_num_queries(4):
-            assert client.get(reverse("directory:mutual-json")).json()["count"] == mutuals
+        # The count, the mutuals, and their sectors, sources and contracts (a query each per batch of 500).
+        with django_assert_num_queries(5):
+            assert json_body(client.get(reverse("directory:mutual-json")))["count"] == mutuals
 
 
 class MutualDetailJsonTests:
@@ -370,3 +376,44 @@ class ListingExportLinksTests:
         link = reverse("directory:mutual-csv") + "?region=north-west"
         assert f'href="{link}"' in response.text
         assert len(csv_records(client.get(link))) == response.context["page_obj"].paginator.count
+
+
+class StreamedDownloadTests:
+    """Downloads of a whole selection are streamed a batch of mutuals at a time, so 100k records fit in memory."""
+
+    @pytest.fixture
+    def batches_of_two(self, monkeypatch):
+        monkeypatch.setattr(exports, "CHUNK_SIZE", 2)
+
+    def test_the_json_download_streams_the_same_document_in_batches(self, client, world, batches_of_two):
+        response = client.get(reverse("directory:mutual-json"), {"status": "all"})
+        assert response.streaming
+        assert response["Content-Type"] == "application/json"
+        chunks = list(response.streaming_content)
+        data = json.loads(b"".join(chunks))
+        assert list(data) == ["licence", "attribution", "count", "results"]
+        assert data["count"] == len(data["results"]) == 6
+        assert len(chunks) == 1 + 3 + 1, "the head, three batches of two mutuals, the end"
+        for record in data["results"]:
+            detail = client.get(reverse("directory:mutual-detail-json", kwargs={"slug": record["slug"]})).json()
+            assert record == detail["mutual"], "the same record as the one-mutual document, made with prefetching"
+
+    def test_the_csv_streams_the_same_rows_in_batches(self, client, world, monkeypatch):
+        whole = csv_text(get_csv(client, "status=all"))
+        monkeypatch.setattr(exports, "CHUNK_SIZE", 2)
+        response = get_csv(client, "status=all")
+        chunks = list(response.streaming_content)
+        assert len(chunks) == 1 + 3, "the header, then three batches of two rows"
+        assert b"".join(chunks).decode("utf-8-sig") == whole
+
+    def test_the_csv_starts_before_any_mutual_is_read(self, client, world, django_assert_num_queries):
+        response = get_csv(client)
+        with django_assert_num_queries(0):
+            assert next(iter(response.streaming_content)).startswith(b"\xef\xbb\xbfname,slug,url,")
+
+    @pytest.mark.parametrize(("name", "per_download", "per_batch"), [("mutual-json", 2, 3), ("mutual-csv", 1, 3)])
+    # Per download: the selection (and the JSON's count); per batch: its sectors, sources and contracts.
+    def test_queries_grow_with_batches_not_mutuals(self, client, world, batches_of_two, name, per_download, per_batch):
+        with CaptureQueriesContext(connection) as queries:
+            body(client.get(reverse(f"directory:{name}"), {"status": "all"}))
+        assert len(queries) == per_download + 3 * per_batch

@@ -127,21 +127,29 @@ def json_document(mutuals, request):
     yield "]}"
 
 
-def attach_related(mutuals):
-    """Give a batch of mutuals their sectors, sources and contracts as for_detail() would, in a query each.
+def attach_related(mutuals, *relations):
+    """Give a batch of mutuals their sectors, sources and contracts (or only `relations`) in a query each.
 
-    prefetch_related() makes a QuerySet for every mutual and relation, which took most of a 100k download's time.
+    As prefetch_related() would, but it makes a QuerySet for every mutual and relation, which took most of the time
+    of a download of 100k mutuals.
     """
     pks = [mutual.pk for mutual in mutuals]
-    links = Mutual.sectors.through.objects.filter(mutual__in=pks).select_related("sector").order_by("sector__name")
-    contracts = Contract.objects.filter(mutual__in=pks).select_related("commissioner")
-    related = {
-        "sectors": group((link.mutual_id, link.sector) for link in links),
-        "sources": group((source.mutual_id, source) for source in Source.objects.filter(mutual__in=pks)),
-        "contracts": group((contract.mutual_id, contract) for contract in contracts),
+    rows = {
+        "sectors": lambda: (
+            (link.mutual_id, link.sector)
+            for link in Mutual.sectors.through.objects.filter(mutual__in=pks)
+            .select_related("sector")
+            .order_by("sector__name")
+        ),
+        "sources": lambda: ((source.mutual_id, source) for source in Source.objects.filter(mutual__in=pks)),
+        "contracts": lambda: (
+            (contract.mutual_id, contract)
+            for contract in Contract.objects.filter(mutual__in=pks).select_related("commissioner")
+        ),
     }
+    related = {name: group(rows[name]()) for name in relations or rows}
     for mutual in mutuals:
-        mutual._prefetched_objects_cache = {name: rows[mutual.pk] for name, rows in related.items()}
+        mutual._prefetched_objects_cache = {name: by_mutual[mutual.pk] for name, by_mutual in related.items()}
 
 
 @require_safe

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from directory.models import Mutual
 from tests.factories import ContractFactory, MutualFactory, RegionFactory, SectorFactory, SourceFactory
+from tests.streaming import json_body
 
 pytestmark = pytest.mark.django_db
 
@@ -211,13 +212,13 @@ class MutualGeoJSONTests:
         response = client.get(GEOJSON)
         assert response.status_code == 200
         assert response["Content-Type"] == "application/geo+json"
-        document = json.loads(response.content)
+        document = json_body(response)
         assert_valid_rfc7946(document)
         assert names(document) == ["Leeds Health Mutual"]
 
     def test_coordinates_are_longitude_then_latitude(self, client):
         MutualFactory(latitude=53.8, longitude=-1.55)
-        feature = client.get(GEOJSON).json()["features"][0]
+        feature = json_body(client.get(GEOJSON))["features"][0]
         assert feature["geometry"]["coordinates"] == [-1.55, 53.8]
 
     def test_each_feature_says_what_the_mutual_is_and_where_its_page_is(self, client):
@@ -229,7 +230,7 @@ class MutualGeoJSONTests:
             region=RegionFactory(name="London"),
             town="Bow",
         )
-        feature = client.get(GEOJSON).json()["features"][0]
+        feature = json_body(client.get(GEOJSON))["features"][0]
         assert feature["id"] == "bow-health-cic"
         assert feature["properties"] == {
             "slug": "bow-health-cic",
@@ -248,23 +249,23 @@ class MutualGeoJSONTests:
     def test_mutuals_without_a_location_are_left_out_rather_than_given_an_invented_point(self, client):
         MutualFactory(name="Placed CIC")
         MutualFactory(name="Nowhere CIC", latitude=None, longitude=None, location_basis="")
-        document = client.get(GEOJSON).json()
+        document = json_body(client.get(GEOJSON))
         assert names(document) == ["Placed CIC"]
 
     def test_unknown_region_and_town_are_null(self, client):
         MutualFactory(region=None, town="")
-        properties = client.get(GEOJSON).json()["features"][0]["properties"]
+        properties = json_body(client.get(GEOJSON))["features"][0]["properties"]
         assert properties["region"] is None
         assert properties["town"] is None
 
     def test_it_takes_the_listings_filters(self, client):
         MutualFactory(name="Thames Libraries Mutual", primary_sector=SectorFactory(name="Libraries"))
         MutualFactory(name="Bow Health CIC")
-        document = client.get(GEOJSON, {"sector": "libraries", "sort": "-name"}).json()
+        document = json_body(client.get(GEOJSON, {"sector": "libraries", "sort": "-name"}))
         assert names(document) == ["Thames Libraries Mutual"]
 
     def test_an_empty_selection_is_an_empty_feature_collection(self, client):
-        document = client.get(GEOJSON, {"q": "nothing like this"}).json()
+        document = json_body(client.get(GEOJSON, {"q": "nothing like this"}))
         assert document == {"type": "FeatureCollection", "features": []}
 
     @pytest.mark.parametrize(

@@ -5,6 +5,8 @@
   const FIT_MAX_ZOOM = 11;
   const MAX_ZOOM = 14; // Most locations are town centres: closer views would suggest a precision we lack.
   const DETAIL_ZOOM = { approximate: 11, exact: 15 };
+  const SHOW_ZOOM = 12; // "Show on map" for a large selection: close enough that most areas hold points, not groups.
+  const CLUSTER_ZOOM = 7; // As directory/map.py: the zoom at which a cell of the server's grid is 1° high.
   const TILE_FAILURE = "The map's background could not load. The markers and the list below still work.";
   const REDUCED_MOTION = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
@@ -110,18 +112,10 @@
 
   const returnFocus = new WeakMap();
 
-  /* Keyboard users move from a marker into its open popup with Tab, and leave it with Escape. */
-  function connectPopupsToKeyboard(map, container, markers) {
+  /* Keyboard users move from a marker into its open popup with Tab, and leave it with Escape. Returns a function that
+     connects a marker, so that markers loaded later are connected too. */
+  function popupKeyboard(container) {
     let open = null;
-    markers.forEach((marker) => {
-      marker.on("popupopen", () => {
-        open = marker;
-      });
-      marker.on("popupclose", () => {
-        if (open === marker) open = null;
-        returnFocus.delete(marker);
-      });
-    });
     container.addEventListener("keydown", (event) => {
       if (!open || !open.isPopupOpen()) return;
       const marker = open;
@@ -137,6 +131,15 @@
         returnTo?.focus();
       }
     });
+    return (marker) => {
+      marker.on("popupopen", () => {
+        open = marker;
+      });
+      marker.on("popupclose", () => {
+        if (open === marker) open = null;
+        returnFocus.delete(marker);
+      });
+    };
   }
 
   function showMarker(cluster, marker, container, button) {
@@ -165,41 +168,51 @@
     });
   }
 
-  function initDirectoryMap(map, container) {
-    const data = readJSON("map-data");
-    const glyphs = readJSON("map-glyphs") || {};
-    prepare(map, container);
-    map.setMaxZoom(MAX_ZOOM);
-    reportTileFailures(map, document.getElementById("map-notice"));
-    const cluster = L.markerClusterGroup({
+  function clusterGroup() {
+    return L.markerClusterGroup({
       showCoverageOnHover: false,
       maxClusterRadius: 45,
       spiderfyOnMaxZoom: true,
       animate: !REDUCED_MOTION,
       iconCreateFunction: clusterIcon,
     });
-    const markers = new Map();
-    const popupOptions = {
+  }
+
+  function popupOptions(container) {
+    return {
       maxWidth: Math.max(160, Math.min(300, container.clientWidth - 100)),
       autoPanPaddingTopLeft: L.point(50, 10),
       autoPanPaddingBottomRight: L.point(10, 10),
     };
-    const features = L.geoJSON(data, {
+  }
+
+  /* Return the mutuals of a FeatureCollection as a GeoJSON layer of markers with popups, and the markers by slug. */
+  function mutualMarkers(data, glyphs, options) {
+    const markers = new Map();
+    const layer = L.geoJSON(data, {
       pointToLayer: (feature, latlng) => directoryMarker(feature, latlng, glyphs),
       onEachFeature: (feature, marker) => {
-        marker.bindPopup(popupContent(feature.properties), popupOptions);
+        marker.bindPopup(popupContent(feature.properties), options);
         markers.set(feature.properties.slug, marker);
       },
     });
+    return { layer, markers };
+  }
+
+  /* Every mutual of the selection is on the page: draw them all and cluster them here. */
+  function initDirectoryMap(map, container, glyphs) {
+    const data = readJSON("map-data");
+    const cluster = clusterGroup();
+    const { layer, markers } = mutualMarkers(data, glyphs, popupOptions(container));
     if (markers.size) {
-      map.fitBounds(features.getBounds(), { padding: [30, 30], maxZoom: FIT_MAX_ZOOM, animate: false });
+      map.fitBounds(layer.getBounds(), { padding: [30, 30], maxZoom: FIT_MAX_ZOOM, animate: false });
     }
     // Clustered after the view is set, so that no zoom animation is still running when the map says it is ready.
-    cluster.addLayers(features.getLayers());
+    cluster.addLayers(layer.getLayers());
     keepFocusInClusters(cluster, container);
     map.addLayer(cluster);
     container.dataset.markerCount = String(cluster.getLayers().length);
-    connectPopupsToKeyboard(map, container, markers);
+    markers.forEach(popupKeyboard(container));
     document.querySelectorAll(".app-map-list__show").forEach((button) => {
       const marker = markers.get(button.dataset.slug);
       if (!marker) return;
@@ -207,6 +220,194 @@
       button.addEventListener("click", () => showMarker(cluster, marker, container, button));
     });
     markReady(map);
+  }
+
+  const NUMBER = new Intl.NumberFormat("en-GB");
+
+  function mutualsText(count) {
+    return NUMBER.format(count) + (count === 1 ? " mutual" : " mutuals");
+  }
+
+  /* The sides of a cell of the server's clustering grid at a zoom level, as directory/map.py computes them. */
+  function cellSize(zoom) {
+    const longitude = Math.pow(2, CLUSTER_ZOOM - zoom);
+    return { longitude: longitude, latitude: longitude / 2 };
+  }
+
+  /* The view's bounds widened to whole cells of the grid, so that nearby views ask for the same address (which the
+     browser and the server's page cache can answer from their caches) and groups at the edges are whole. */
+  function snappedBox(bounds, zoom) {
+    const cell = cellSize(zoom);
+    const snap = (value, size, round, low, high) => Math.min(high, Math.max(low, round(value / size) * size));
+    return [
+      snap(bounds.getWest(), cell.longitude, Math.floor, -180, 180),
+      snap(bounds.getSouth(), cell.latitude, Math.floor, -90, 90),
+      snap(bounds.getEast(), cell.longitude, Math.ceil, -180, 180),
+      snap(bounds.getNorth(), cell.latitude, Math.ceil, -90, 90),
+    ];
+  }
+
+  function boxAddress(base, box, zoom) {
+    const query = new URLSearchParams(base.split("?")[1] || "");
+    query.set("bbox", box.map((value) => String(Number(value.toFixed(6)))).join(","));
+    query.set("zoom", String(zoom));
+    return base.split("?")[0] + "?" + query.toString();
+  }
+
+  /* Whether every mutual in view is already drawn: the points (not groups) of an area that holds the view. */
+  function covers(shown, bounds) {
+    if (!shown || shown.data.clustered || shown.data.truncated) return false;
+    const [west, south, east, north] = shown.box;
+    return west <= bounds.getWest() && south <= bounds.getSouth() && east >= bounds.getEast() && north >= bounds.getNorth();
+  }
+
+  function groupIcon(count) {
+    const circle = element("span", "app-cluster app-cluster--area");
+    circle.appendChild(element("span", "app-cluster__count", NUMBER.format(count)));
+    circle.appendChild(element("span", "govuk-visually-hidden", " mutuals in this area: choose to zoom in"));
+    const size = count < 100 ? 40 : count < 10000 ? 50 : 62;
+    return L.divIcon({ className: "app-cluster-icon", html: circle, iconSize: [size, size] });
+  }
+
+  /* A group counted on the server: choosing it zooms to the mutuals it holds. */
+  function areaGroup(feature, latlng, map) {
+    const marker = L.marker(latlng, { icon: groupIcon(feature.properties.count), keyboard: true });
+    const [west, south, east, north] = feature.bbox;
+    marker.on("click", () => {
+      if (west === east && south === north) map.setView(latlng, Math.min(map.getZoom() + 2, map.getMaxZoom()));
+      else map.fitBounds([[south, west], [north, east]], { padding: [30, 30], maxZoom: map.getMaxZoom() });
+    });
+    return marker;
+  }
+
+  function statusText(data, config) {
+    const shown = data.features.length;
+    if (data.clustered) {
+      return mutualsText(data.total) + " in this part of the map, shown in groups: zoom in or choose a group to see them one by one.";
+    }
+    if (data.truncated) {
+      return "Showing " + NUMBER.format(shown) + " of the " + mutualsText(data.total) + " in this part of the map: the list below has them all.";
+    }
+    if (!shown) return "No mutuals of this selection in this part of the map: move or zoom out to see them.";
+    if (shown === config.located) return "Showing all " + mutualsText(shown) + " of this selection that have a location.";
+    return "Showing the " + mutualsText(shown) + " in this part of the map: move or zoom out to see the others.";
+  }
+
+  /* More mutuals than the page can carry: load those in view, as points or in groups, each time the map moves. */
+  function initLargeMap(map, container, glyphs, config) {
+    const status = document.getElementById("map-status");
+    const cluster = clusterGroup();
+    const areas = L.layerGroup();
+    const options = popupOptions(container);
+    const connect = popupKeyboard(container);
+    const loaded = new Map();
+    let markers = new Map();
+    let shown = null;
+    let fetching = null;
+    let request = null;
+    let wanted = null;
+    let chosenGroup = false;
+    keepFocusInClusters(cluster, container);
+    map.addLayer(cluster);
+    map.addLayer(areas);
+    if (config.bounds) map.fitBounds(config.bounds, { padding: [30, 30], maxZoom: FIT_MAX_ZOOM, animate: false });
+
+    function draw(view) {
+      const data = view.data;
+      shown = view;
+      cluster.clearLayers();
+      areas.clearLayers();
+      if (data.clustered) {
+        markers = new Map();
+        L.geoJSON(data, { pointToLayer: (feature, latlng) => areaGroup(feature, latlng, map) }).eachLayer((layer) => {
+          layer.on("click", () => {
+            chosenGroup = true;
+          });
+          areas.addLayer(layer);
+        });
+      } else {
+        const drawn = mutualMarkers(data, glyphs, options);
+        markers = drawn.markers;
+        markers.forEach(connect);
+        cluster.addLayers(drawn.layer.getLayers());
+      }
+      container.dataset.markerCount = String(data.clustered ? data.total : data.features.length);
+      container.dataset.clustered = String(Boolean(data.clustered));
+      status.textContent = statusText(data, config);
+      showWanted();
+      if (chosenGroup && !container.contains(document.activeElement)) container.focus({ preventScroll: true });
+      chosenGroup = false;
+      container.removeAttribute("aria-busy");
+      document.body.dataset.mapReady = "true";
+    }
+
+    /* After "Show on map", once the mutual's area is drawn: open its popup, or zoom in further if it is still in a group. */
+    function showWanted() {
+      if (!wanted || !shown) return;
+      const marker = markers.get(wanted.button.dataset.slug);
+      if (marker) {
+        const button = wanted.button;
+        wanted = null;
+        showMarker(cluster, marker, container, button);
+      } else if (shown.data.clustered && map.getZoom() < map.getMaxZoom()) {
+        map.setView(wanted.latlng, map.getZoom() + 1, { animate: false });
+      } else {
+        wanted = null;
+      }
+    }
+
+    function load() {
+      if (covers(shown, map.getBounds())) return showWanted();
+      const zoom = map.getZoom();
+      const box = snappedBox(map.getBounds(), zoom);
+      const address = boxAddress(config.url, box, zoom);
+      if (address === fetching) return;
+      if (loaded.has(address)) return draw({ box: box, data: loaded.get(address) });
+      request?.abort();
+      request = new AbortController();
+      fetching = address;
+      container.setAttribute("aria-busy", "true");
+      fetch(address, { signal: request.signal, headers: { Accept: "application/geo+json" } })
+        .then((response) => {
+          if (!response.ok) throw new Error("HTTP " + response.status);
+          return response.json();
+        })
+        .then((data) => {
+          fetching = null;
+          loaded.set(address, data);
+          draw({ box: box, data: data });
+        })
+        .catch((error) => {
+          if (error.name === "AbortError") return;
+          fetching = null;
+          container.removeAttribute("aria-busy");
+          status.textContent = "The mutuals in this part of the map could not be loaded. The list below still works.";
+          document.body.dataset.mapReady = "true";
+        });
+    }
+
+    map.on("moveend", load);
+    load();
+    document.querySelectorAll(".app-map-list__show[data-latitude]").forEach((button) => {
+      button.hidden = false;
+      button.addEventListener("click", () => {
+        const latlng = L.latLng(Number(button.dataset.latitude), Number(button.dataset.longitude));
+        wanted = { button: button, latlng: latlng };
+        container.scrollIntoView({ block: "nearest" });
+        map.setView(latlng, Math.max(map.getZoom(), SHOW_ZOOM), { animate: false });
+        load();
+      });
+    });
+  }
+
+  function initListMap(map, container) {
+    const glyphs = readJSON("map-glyphs") || {};
+    prepare(map, container);
+    map.setMaxZoom(MAX_ZOOM);
+    reportTileFailures(map, document.getElementById("map-notice"));
+    const config = readJSON("map-config");
+    if (config) initLargeMap(map, container, glyphs, config);
+    else initDirectoryMap(map, container, glyphs);
   }
 
   function initDetailMap(map, container) {
@@ -226,7 +427,7 @@
 
   window.addEventListener("map:init", (event) => {
     const map = event.detail.map;
-    if (event.detail.id === "mutual-map") initDirectoryMap(map, map.getContainer());
+    if (event.detail.id === "mutual-map") initListMap(map, map.getContainer());
     if (event.detail.id === "detail-map") initDetailMap(map, map.getContainer());
   });
 })();

@@ -1,4 +1,5 @@
 import math
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -192,7 +193,7 @@ def mutual_geojson_in_box(request):
     except ValueError as error:
         problems.append(("bbox", request.GET.get("bbox", ""), str(error)))
     zoom = request.GET.get("zoom")
-    if zoom is not None and not (zoom.isdigit() and int(zoom) <= MAX_ZOOM):
+    if zoom is not None and not (re.fullmatch(r"[0-9]{1,2}", zoom) and int(zoom) <= MAX_ZOOM):
         problems.append(("zoom", zoom, f"give a whole number from 0 to {MAX_ZOOM}."))
     if problems:
         return errors_response(InvalidSelection(problems).errors)
@@ -203,7 +204,7 @@ def mutual_geojson_in_box(request):
     if found <= limit:
         document = feature_collection(inside.for_map().order_by("name"), request) | {"total": found}
     elif zoom is not None and int(zoom) < MAX_ZOOM:
-        document = clusters(inside, int(zoom))
+        document = clusters(inside, int(zoom), request)
     else:
         located = inside.for_map().order_by("name")[:limit]
         document = feature_collection(located, request) | {"total": inside.count(), "truncated": True}
@@ -249,14 +250,15 @@ def cell_size(zoom):
     return longitude, longitude / 2
 
 
-def clusters(mutuals, zoom):
-    """Return the mutuals as a FeatureCollection of groups, one per cell of a grid fixed for the zoom level."""
+def clusters(mutuals, zoom, request):
+    """Return the mutuals in groups by cell of a grid fixed for the zoom level, or as themselves when alone in a cell."""
     width, height = cell_size(zoom)
-    cells = (
+    cells = list(
         mutuals.annotate(row=Floor(F("latitude") / height), column=Floor(F("longitude") / width))
         .values("row", "column")
         .annotate(
             count=Count("pk"),
+            first=Min("pk"),
             mean_latitude=Avg("latitude"),
             mean_longitude=Avg("longitude"),
             south=Min("latitude"),
@@ -266,9 +268,11 @@ def clusters(mutuals, zoom):
         )
         .order_by("row", "column")
     )
+    alone = [cell["first"] for cell in cells if cell["count"] == 1]
     features = [
         {
             "type": "Feature",
+            "id": f"group-{zoom}-{int(cell['row'])}-{int(cell['column'])}",
             "bbox": [cell["west"], cell["south"], cell["east"], cell["north"]],
             "geometry": {
                 "type": "Point",
@@ -280,10 +284,13 @@ def clusters(mutuals, zoom):
             "properties": {"cluster": True, "count": cell["count"]},
         }
         for cell in cells
+        if cell["count"] > 1
     ]
+    if alone:
+        features += feature_collection(mutuals.filter(pk__in=alone).for_map().order_by("name"), request)["features"]
     return {
         "type": "FeatureCollection",
         "features": features,
-        "total": sum(feature["properties"]["count"] for feature in features),
+        "total": sum(cell["count"] for cell in cells),
         "clustered": True,
     }

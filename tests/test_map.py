@@ -329,3 +329,214 @@ class DetailMapTests:
         placed = MutualFactory(name="Placed CIC")
         nowhere = MutualFactory(name="Nowhere CIC", latitude=None, longitude=None, location_basis="")
         assert queries_for(client, placed.get_absolute_url()) == queries_for(client, nowhere.get_absolute_url())
+
+
+@pytest.fixture
+def points_limit(settings):
+    """Make a selection of more than three mutuals large, so large-selection mode needs no thousands of rows."""
+    settings.DIRECTORY = {**settings.DIRECTORY, "MAP_POINTS_LIMIT": 3}
+
+
+def place_mutuals(count, latitude, longitude, prefix=None, **kwargs):
+    """Make mutuals a few metres apart, named "<prefix> 0", "<prefix> 1"… if a prefix is given."""
+    return [
+        MutualFactory(
+            latitude=latitude + index * 0.0001,
+            longitude=longitude,
+            **({"name": f"{prefix} {index}"} if prefix else {}),
+            **kwargs,
+        )
+        for index in range(count)
+    ]
+
+
+def in_box(client, bbox, zoom=None, **params):
+    query = {"bbox": bbox, **params} | ({"zoom": zoom} if zoom is not None else {})
+    response = client.get(GEOJSON, query)
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"] == "application/geo+json"
+    return response.json()
+
+
+def assert_valid_foreign_members(document):
+    """A FeatureCollection whose extra members are the ones RFC 7946 section 6.1 allows us to add."""
+    assert set(document) <= {"type", "features", "total", "truncated", "clustered"}
+    assert_valid_rfc7946({"type": document["type"], "features": document["features"]})
+
+
+class LargeSelectionMapTests:
+    """Above MAP_POINTS_LIMIT mutuals, the page carries no points and lists the selection a page at a time."""
+
+    def test_the_page_embeds_no_points_but_where_to_load_them(self, client, points_limit):
+        place_mutuals(3, 51.5, -0.1, region=RegionFactory(name="London"))
+        place_mutuals(2, 53.4, -2.9)
+        MutualFactory(name="Nowhere CIC", latitude=None, longitude=None, location_basis="")
+        response = client.get(MAP, {"sector": "health"})
+        assert 'id="map-data"' not in response.text
+        config = response.context["map_config"]
+        assert config["url"] == f"{GEOJSON}?sector=health"
+        assert config["located"] == 5
+        assert config["bounds"] == [[51.5, -2.9], [pytest.approx(53.4001), -0.1]]
+        assert 'id="map-config" type="application/json"' in response.text
+        assert "6 mutuals" in response.text and "5 on the map, 1 location not known" in response.text
+        assert '<div id="mutual-map" class="app-map" role="region" aria-label="Map of 5 mutuals"' in response.text
+        assert 'id="map-status" role="status"' in response.text
+
+    def test_the_list_has_pages_of_25_with_the_listings_pagination(self, client, points_limit):
+        MutualFactory.create_batch(27)
+        MutualFactory(name="Zzz Nowhere CIC", latitude=None, longitude=None, location_basis="")
+        first = client.get(MAP)
+        assert len(first.context["page_obj"].object_list) == 25
+        assert first.text.count('class="app-map-list__item"') == 25
+        assert '<nav class="govuk-pagination" aria-label="Pagination">' in first.text
+        assert 'href="?page=2" rel="next"' in first.text
+        second = client.get(MAP, {"page": "2"})
+        assert second.text.count('class="app-map-list__item"') == 3
+        assert '<ol class="app-map-list" start="26"' in second.text
+        item = second.text[second.text.index("Zzz Nowhere CIC") :]
+        assert "· location not known" in item[: item.index("</li>")]
+        assert 'data-slug="zzz-nowhere-cic"' not in second.text
+        html5lib.HTMLParser(strict=True).parse(second.content)
+
+    def test_the_list_is_in_the_listings_order_and_a_bad_page_is_ignored(self, client, points_limit):
+        for name in ("Alpha CIC", "Beta CIC", "Gamma CIC", "Delta CIC"):
+            MutualFactory(name=name)
+        response = client.get(MAP, {"sort": "-name", "page": "99"})
+        assert [mutual.name for mutual in response.context["page_obj"].object_list] == [
+            "Gamma CIC",
+            "Delta CIC",
+            "Beta CIC",
+            "Alpha CIC",
+        ]
+        assert "Ignored page “99”" in response.text
+
+    def test_show_on_map_buttons_say_where_the_mutual_is(self, client, points_limit):
+        MutualFactory.create_batch(3)
+        MutualFactory(name="Bow Health CIC", latitude=51.53, longitude=-0.02)
+        text = client.get(MAP).text
+        assert 'data-slug="bow-health-cic" data-latitude="51.530000" data-longitude="-0.020000" hidden>' in text
+
+    def test_the_region_overview_still_counts_the_whole_selection(self, client, points_limit):
+        london = RegionFactory(name="London")
+        RegionFactory(name="North West")
+        MutualFactory.create_batch(4, region=london)
+        MutualFactory(region=None)
+        overview = client.get(MAP).text
+        overview = overview[overview.index('id="regions-heading"') : overview.index('id="map-list-heading"')]
+        assert 'London</a> <span class="app-count">4 mutuals</span>' in overview
+        assert 'North West <span class="app-count">no mutuals</span>' in overview
+        assert 'Region not known <span class="app-count">1 mutual</span>' in overview
+
+    def test_a_selection_at_the_limit_is_still_drawn_whole(self, client, points_limit):
+        MutualFactory.create_batch(3)
+        response = client.get(MAP)
+        assert len(map_data(response)["features"]) == 3
+        assert "map_config" not in response.context
+
+    @pytest.mark.parametrize("params", [{}, {"sector": "adult-social-care", "region": "london", "page": "2"}])
+    def test_the_number_of_queries_does_not_grow_with_the_mutuals(self, client, points_limit, params):
+        add_mutuals(4)
+        few = queries_for(client, MAP, params)
+        add_mutuals(30)
+        assert queries_for(client, MAP, params) == few
+
+
+class GeoJSONBoundingBoxTests:
+    """The map of a large selection asks for one area at a time: /mutuals.geojson?bbox=west,south,east,north."""
+
+    def test_it_gives_the_selections_mutuals_inside_the_box(self, client, points_limit):
+        place_mutuals(2, 51.5, -0.1, prefix="London")
+        place_mutuals(2, 53.4, -2.9)
+        MutualFactory(latitude=51.5, longitude=-0.1, status=Mutual.Status.CLOSED)
+        MutualFactory(latitude=51.5, longitude=-0.1, is_published=False)
+        document = in_box(client, "-1,51,0,52")
+        assert_valid_foreign_members(document)
+        assert names(document) == ["London 0", "London 1"]
+        assert document["total"] == 2
+        assert "truncated" not in document and "clustered" not in document
+
+    def test_a_box_with_more_than_the_limit_gives_groups_that_count_every_mutual(self, client, points_limit):
+        place_mutuals(4, 51.5, -0.1)
+        place_mutuals(3, 51.52, -0.9)
+        place_mutuals(1, 52.2, -0.5, prefix="Alone")
+        document = in_box(client, "-1,51,0,53", zoom=7)
+        assert_valid_foreign_members(document)
+        assert document["clustered"] is True
+        assert document["total"] == 8
+        groups = [feature for feature in document["features"] if feature["properties"].get("cluster")]
+        assert sorted(group["properties"]["count"] for group in groups) == [7]
+        (group,) = groups
+        west, south, east, north = group["bbox"]
+        assert (west, south, east, north) == (-0.9, 51.5, -0.1, pytest.approx(51.5202))
+        assert [feature["properties"]["name"] for feature in document["features"] if feature not in groups] == [
+            "Alone 0"
+        ]
+        finer = in_box(client, "-1,51,0,53", zoom=9)
+        assert sorted(f["properties"].get("count", 1) for f in finer["features"]) == [1, 3, 4]
+        assert finer["total"] == 8
+
+    def test_groups_sit_on_a_fixed_grid_so_moving_the_map_keeps_them(self, client, points_limit):
+        place_mutuals(4, 51.5, -0.1)
+        here = in_box(client, "-1,51,0,52", zoom=9)["features"]
+        wider = in_box(client, "-2,50.5,1,52.5", zoom=9)["features"]
+        assert here == wider
+
+    @pytest.mark.parametrize("zoom", [None, "14"])
+    def test_without_groups_it_sends_the_limit_and_says_how_many_it_left_out(self, client, points_limit, zoom):
+        place_mutuals(5, 51.5, -0.1)
+        document = in_box(client, "-1,51,0,52", zoom=zoom)
+        assert len(document["features"]) == 3
+        assert document["total"] == 5
+        assert document["truncated"] is True
+
+    def test_it_takes_the_listings_filters_and_ignores_sorting(self, client, points_limit):
+        libraries = SectorFactory(name="Libraries")
+        place_mutuals(2, 51.5, -0.1, prefix="Library", primary_sector=libraries)
+        place_mutuals(5, 51.5, -0.1)
+        document = in_box(client, "-1,51,0,52", zoom=9, sector="libraries", sort="value")
+        assert names(document) == ["Library 0", "Library 1"]
+
+    @pytest.mark.parametrize(
+        ("params", "parameter", "message"),
+        [
+            ({"bbox": "abc"}, "bbox", "Invalid bbox “abc”: give four numbers, west,south,east,north"),
+            ({"bbox": "1,2,3"}, "bbox", "Invalid bbox “1,2,3”: give four numbers"),
+            ({"bbox": "-1,51,nan,52"}, "bbox", "Invalid bbox “-1,51,nan,52”: the numbers must be finite."),
+            ({"bbox": "-1,51,inf,52"}, "bbox", "Invalid bbox “-1,51,inf,52”: the numbers must be finite."),
+            ({"bbox": "0,51,-1,52"}, "bbox", "Invalid bbox “0,51,-1,52”: west must be less than east"),
+            ({"bbox": "-1,52,0,51"}, "bbox", "Invalid bbox “-1,52,0,51”: west must be less than east"),
+            ({"bbox": "-1,51,0,95"}, "bbox", "Invalid bbox “-1,51,0,95”: west must be less than east"),
+            ({"bbox": "-200,51,0,52"}, "bbox", "Invalid bbox “-200,51,0,52”"),
+            ({"zoom": "7"}, "bbox", "Invalid bbox “”: give west,south,east,north in degrees"),
+            ({"bbox": "-1,51,0,52", "zoom": "15"}, "zoom", "Invalid zoom “15”: give a whole number from 0 to 14."),
+            ({"bbox": "-1,51,0,52", "zoom": "-1"}, "zoom", "Invalid zoom “-1”"),
+            ({"bbox": "-1,51,0,52", "zoom": "two"}, "zoom", "Invalid zoom “two”"),
+            ({"bbox": "-1,51,0,52", "zoom": "²"}, "zoom", "Invalid zoom “²”"),
+        ],
+    )
+    def test_a_bad_box_or_zoom_is_refused_with_a_400_naming_it(self, client, params, parameter, message):
+        response = client.get(GEOJSON, params)
+        assert response.status_code == 400
+        errors = response.json()["errors"]
+        assert [error["parameter"] for error in errors] == [parameter]
+        assert errors[0]["message"].startswith(message), errors
+
+    def test_bad_filters_and_a_bad_box_are_named_together(self, client):
+        response = client.get(GEOJSON, {"bbox": "x", "sector": "nope"})
+        assert response.status_code == 400
+        assert {error["parameter"] for error in response.json()["errors"]} == {"sector", "bbox"}
+
+    @pytest.mark.parametrize("zoom", ["7", "14"])
+    def test_the_number_of_queries_does_not_grow_with_the_mutuals(self, client, points_limit, zoom):
+        add_mutuals(4)
+        few = queries_for(client, GEOJSON, {"bbox": "-6,50,2,56", "zoom": zoom})
+        add_mutuals(30)
+        assert queries_for(client, GEOJSON, {"bbox": "-6,50,2,56", "zoom": zoom}) == few
+
+    def test_the_whole_selection_without_a_box_is_streamed_as_before(self, client, points_limit):
+        place_mutuals(5, 51.5, -0.1)
+        response = client.get(GEOJSON)
+        assert response.streaming
+        document = json_body(response)
+        assert_valid_rfc7946(document)
+        assert len(document["features"]) == 5

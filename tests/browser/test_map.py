@@ -282,3 +282,90 @@ class LayoutTests:
             page.wait_for_selector(READY)
             page.screenshot(path=ARTIFACTS / f"{name}-{viewport['width']}.png", full_page=True, animations="disabled")
             assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+
+
+@pytest.fixture
+def large(settings):
+    """Treat more than three mutuals as a large selection: the map loads them by area, in groups when there are many."""
+    settings.DIRECTORY = {**settings.DIRECTORY, "MAP_POINTS_LIMIT": 3}
+
+
+def wait_for_area(page, clustered):
+    wait_until(page, f"document.querySelector('#mutual-map').dataset.clustered === '{str(clustered).lower()}'")
+    wait_until(page, "!document.querySelector('#mutual-map').hasAttribute('aria-busy')")
+
+
+class LargeSelectionTests:
+    @pytest.mark.parametrize(
+        "query", [{}, {"sector": "health"}, {"status": "all"}], ids=["everything", "health", "all"]
+    )
+    def test_the_groups_count_exactly_the_mutuals_the_listing_shows(self, page, world, large, query):
+        listing_count, listing_names = listing(page, query)
+        open_map(page, query)
+        wait_for_area(page, clustered=True)
+        listed = list_names(page, "#map-list-heading ~ .app-map-list")
+        located = listing_count - 1  # Nowhere Health CIC has no location
+        assert marker_count(page) == markers_drawn(page) == located
+        assert page.get_by_role("status").filter(has_text="in groups").inner_text() == (
+            f"{located} mutuals in this part of the map, shown in groups: "
+            "zoom in or choose a group to see them one by one."
+        )
+        assert set(listed) == listing_names and len(listed) == listing_count
+        assert page.locator("#map-data").count() == 0
+
+    def test_choosing_groups_zooms_in_until_the_mutuals_show_one_by_one(self, page, world, large):
+        open_map(page, {"region": "london"})
+        for _ in range(6):
+            if page.get_attribute("#mutual-map", "data-clustered") == "false":
+                break
+            zoom = int(page.get_attribute("#mutual-map", "data-zoom"))
+            page.locator(".app-cluster--area").first.click()
+            wait_until(page, f"Number(document.querySelector('#mutual-map').dataset.zoom) > {zoom}")
+            wait_until(page, "!document.querySelector('#mutual-map').hasAttribute('aria-busy')")
+        assert page.get_attribute("#mutual-map", "data-clustered") == "false"
+        assert "Showing" in page.inner_text("#map-status")
+        assert page.locator(".app-marker-icon").count() >= 1
+        assert "Hackney" in show_on_map(page, "Hackney Health CIC").inner_text()
+
+    def test_show_on_map_finds_the_mutual_and_opens_its_popup(self, page, world, large):
+        open_map(page)
+        popup = show_on_map(page, "York Leisure Trust")
+        assert "York, Yorkshire and The Humber" in popup.inner_text()
+        page.keyboard.press("Escape")
+        page.locator(".leaflet-popup").wait_for(state="detached")
+        assert page.evaluate("document.activeElement.textContent") == "Show York Leisure Trust on map"
+        popup = show_on_map(page, "Bolton Libraries CIC")
+        popup.get_by_role("link", name="More about Bolton Libraries CIC").click()
+        page.wait_for_url(re.compile(re.escape(url("directory:mutual-detail", slug="bolton-libraries-cic")) + "$"))
+
+    def test_enter_on_a_group_zooms_in_and_keeps_focus_in_the_map(self, page, world, large):
+        open_map(page)
+        press_tab_until(page, ".app-cluster-icon")
+        zoom = int(page.get_attribute("#mutual-map", "data-zoom"))
+        page.keyboard.press("Enter")
+        wait_until(page, f"Number(document.querySelector('#mutual-map').dataset.zoom) > {zoom}")
+        wait_until(page, "!document.querySelector('#mutual-map').hasAttribute('aria-busy')")
+        assert page.evaluate("document.querySelector('#mutual-map').contains(document.activeElement)")
+
+    def test_a_mutual_without_a_location_is_listed_as_such(self, page, world, large):
+        open_map(page, {"region": "london"})
+        item = page.locator(".app-map-list__item", has_text="Nowhere Health CIC")
+        assert "location not known" in item.inner_text()
+        assert item.get_by_role("button").count() == 0
+
+    @pytest.mark.parametrize("context_options", [{"java_script_enabled": False}])
+    def test_without_javascript_the_page_lists_the_mutuals(self, page, world, large, context_options):
+        page.goto(url("directory:mutual-map"))
+        assert "listed below, 25 to a page" in page.inner_text("#mutual-map")
+        assert len(list_names(page, "#map-list-heading ~ .app-map-list")) == 9
+        assert page.get_by_role("button", name=re.compile("on map")).count() == 0
+
+    @pytest.mark.parametrize(
+        "viewport", [{"width": 1280, "height": 900}, {"width": 375, "height": 812}], ids=["1280", "375"]
+    )
+    def test_the_page_fits_the_screen_and_is_saved_for_review(self, page, world, large, viewport):
+        ARTIFACTS.mkdir(exist_ok=True)
+        open_map(page)
+        wait_for_area(page, clustered=True)
+        page.screenshot(path=ARTIFACTS / f"map-large-{viewport['width']}.png", full_page=True, animations="disabled")
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]

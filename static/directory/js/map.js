@@ -237,7 +237,7 @@
   /* The view's bounds widened to whole cells of the grid, so that nearby views ask for the same address (which the
      browser and the server's page cache can answer from their caches) and groups at the edges are whole. */
   function snappedBox(bounds, zoom) {
-    const cell = cellSize(zoom);
+    const cell = cellSize(zoom - 1); // Two cells a side: small moves stay inside the box already loaded.
     const snap = (value, size, round, low, high) => Math.min(high, Math.max(low, round(value / size) * size));
     return [
       snap(bounds.getWest(), cell.longitude, Math.floor, -180, 180),
@@ -269,13 +269,18 @@
     return L.divIcon({ className: "app-cluster-icon", html: circle, iconSize: [size, size] });
   }
 
-  /* A group counted on the server: choosing it zooms to the mutuals it holds. */
-  function areaGroup(feature, latlng, map) {
+  /* A group counted on the server: choosing it (a click, or Enter when focused) zooms to the mutuals it holds. */
+  function areaGroup(feature, latlng, map, chosen) {
     const marker = L.marker(latlng, { icon: groupIcon(feature.properties.count), keyboard: true });
     const [west, south, east, north] = feature.bbox;
-    marker.on("click", () => {
+    const zoomIn = () => {
+      chosen();
       if (west === east && south === north) map.setView(latlng, Math.min(map.getZoom() + 2, map.getMaxZoom()));
       else map.fitBounds([[south, west], [north, east]], { padding: [30, 30], maxZoom: map.getMaxZoom() });
+    };
+    marker.on("click", zoomIn);
+    marker.on("keypress", (event) => {
+      if (event.originalEvent.key === "Enter") zoomIn();
     });
     return marker;
   }
@@ -307,6 +312,18 @@
     let request = null;
     let wanted = null;
     let chosenGroup = false;
+    let popupOpen = false;
+    let reloadAfterPopup = false;
+    map.on("popupopen", () => {
+      popupOpen = true;
+    });
+    map.on("popupclose", () => {
+      popupOpen = false;
+      if (reloadAfterPopup) {
+        reloadAfterPopup = false;
+        setTimeout(load); // After the Escape key has moved the focus back.
+      }
+    });
     keepFocusInClusters(cluster, container);
     map.addLayer(cluster);
     map.addLayer(areas);
@@ -314,27 +331,29 @@
 
     function draw(view) {
       const data = view.data;
+      const focused = [...markers].find(([, marker]) => marker.getElement() === document.activeElement)?.[0];
       shown = view;
       cluster.clearLayers();
       areas.clearLayers();
-      if (data.clustered) {
-        markers = new Map();
-        L.geoJSON(data, { pointToLayer: (feature, latlng) => areaGroup(feature, latlng, map) }).eachLayer((layer) => {
-          layer.on("click", () => {
+      const groups = data.features.filter((feature) => feature.properties.cluster);
+      const mutuals = data.features.filter((feature) => !feature.properties.cluster);
+      groups.forEach((feature) => {
+        const [longitude, latitude] = feature.geometry.coordinates;
+        areas.addLayer(
+          areaGroup(feature, L.latLng(latitude, longitude), map, () => {
             chosenGroup = true;
-          });
-          areas.addLayer(layer);
-        });
-      } else {
-        const drawn = mutualMarkers(data, glyphs, options);
-        markers = drawn.markers;
-        markers.forEach(connect);
-        cluster.addLayers(drawn.layer.getLayers());
-      }
+          })
+        );
+      });
+      const drawn = mutualMarkers({ type: "FeatureCollection", features: mutuals }, glyphs, options);
+      markers = drawn.markers;
+      markers.forEach(connect);
+      cluster.addLayers(drawn.layer.getLayers());
       container.dataset.markerCount = String(data.clustered ? data.total : data.features.length);
       container.dataset.clustered = String(Boolean(data.clustered));
       status.textContent = statusText(data, config);
       showWanted();
+      if (focused) (markers.get(focused)?.getElement() || container).focus({ preventScroll: true });
       if (chosenGroup && !container.contains(document.activeElement)) container.focus({ preventScroll: true });
       chosenGroup = false;
       container.removeAttribute("aria-busy");
@@ -358,6 +377,11 @@
 
     function load() {
       if (covers(shown, map.getBounds())) return showWanted();
+      if (popupOpen) {
+        // Drawing anew would close the popup someone is reading (and lose the focus in it): wait until it closes.
+        reloadAfterPopup = true;
+        return;
+      }
       const zoom = map.getZoom();
       const box = snappedBox(map.getBounds(), zoom);
       const address = boxAddress(config.url, box, zoom);

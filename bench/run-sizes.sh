@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${DATABASE_URL:?Set DATABASE_URL to a PostgreSQL database with the seed data loaded}"
 export SECRET_KEY="${SECRET_KEY:-bench-only-$(python3 -c 'import secrets; print(secrets.token_urlsafe(40))')}"
-out="bench/results-$(date +%F).md"
+out="${BENCH_OUT:-bench/results-$(date +%F).md}"
 python=.venv/bin/python
 $python manage.py make_synthetic_mutuals --delete
 $python bench/run.py --label "seed data" "$@" | tee "$out"

@@ -24,6 +24,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 # Addresses from DESIGN.md that are benchmarked when they answer 200 (others' work may not be merged yet).
 OPTIONAL_PATHS = [
     "/map/", "/mutuals.geojson", "/mutuals.csv", "/mutuals.json", "/stats/", "/api/mutuals/", "/feed/", "/sitemap.xml",
+    # What the map of a large selection loads: England at a glance (in groups at 100k), and a town close up.
+    "/mutuals.geojson?bbox=-8,49,4,57&zoom=6", "/mutuals.geojson?bbox=-1.75,53.75,-1.5,53.875&zoom=12",
 ]  # fmt: skip
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 

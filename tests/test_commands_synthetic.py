@@ -4,10 +4,12 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from directory.models import Contract, Mutual, Source
+from directory.filters import MutualFilter
+from directory.models import Contract, Mutual, Region, Sector, Source
 from mutuals_site.ops import dataversion
 from tests.factories import MutualFactory, RegionFactory, SectorFactory
 
@@ -79,4 +81,51 @@ class QueriesDoNotGrowWithDataTests:
         }.get(name) or reverse(name)
         small = queries_for(client, url)
         call_command("make_synthetic_mutuals", 56, verbosity=0)
+        assert queries_for(client, url) == small
+
+
+class QueryShapesAtScaleTests:
+    """The cheaper query shapes for 100k mutuals compute what the plain ones did."""
+
+    @pytest.fixture
+    def synthetic(self, groups):
+        MutualFactory(name="Draft CIC", is_published=False, status=Mutual.Status.CLOSED)
+        call_command("make_synthetic_mutuals", 60, verbosity=0)
+
+    def test_sorting_by_value_orders_by_the_annual_value_then_name(self, synthetic):
+        mutuals = list(Mutual.objects.published().with_annual_value())
+        expected = sorted(mutuals, key=lambda m: (m.annual_value is None, -(m.annual_value or 0), m.name))
+        assert any(m.annual_value is None for m in mutuals) and any(m.annual_value for m in mutuals)
+        query = QueryDict("sort=value&status=all")
+        ordered = MutualFilter(query, queryset=Mutual.objects.published().for_listing()).qs
+        assert [m.pk for m in ordered] == [m.pk for m in expected]
+        assert [m.annual_value for m in ordered] == [m.annual_value for m in expected]
+
+    def test_headline_and_group_counts_count_published_mutuals(self, synthetic):
+        published = list(Mutual.objects.published().prefetch_related("sectors"))
+        figures = Mutual.objects.published().headline_figures()
+        assert figures["sectors"] == len({sector.pk for m in published for sector in m.sectors.all()})
+        assert figures["regions"] == len({m.region_id for m in published if m.region_id})
+        active = [m for m in published if m.status == Mutual.Status.ACTIVE]
+        for sector in Sector.objects.with_active_counts():
+            assert sector.active_count == sum(1 for m in active if sector in m.sectors.all())
+        for region in Region.objects.with_active_counts():
+            assert region.active_count == sum(1 for m in active if m.region_id == region.pk)
+
+    @pytest.mark.parametrize(
+        "url",
+        [
+            reverse("directory:mutual-map"),
+            reverse("directory:mutual-map") + "?sector=health&page=2",
+            reverse("directory:mutual-geojson") + "?bbox=-7,49,2,56&zoom=6",
+            reverse("directory:mutual-geojson") + "?bbox=-7,49,2,56&zoom=14",
+        ],
+    )
+    def test_the_map_of_a_large_selection_takes_the_same_queries_however_many_mutuals(
+        self, client, groups, url, settings
+    ):
+        settings.DIRECTORY = {**settings.DIRECTORY, "MAP_POINTS_LIMIT": 3}
+        call_command("make_synthetic_mutuals", 8, verbosity=0)
+        small = queries_for(client, url)
+        call_command("make_synthetic_mutuals", 60, verbosity=0)
         assert queries_for(client, url) == small

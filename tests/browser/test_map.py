@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from directory.models import Mutual
 from tests.browser.conftest import ARTIFACTS, wait_until
+from tests.browser.test_accessibility import axe_report
 from tests.factories import MutualFactory, RegionFactory, SectorFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -346,6 +347,13 @@ class LargeSelectionTests:
         wait_until(page, f"Number(document.querySelector('#mutual-map').dataset.zoom) > {zoom}")
         wait_until(page, "!document.querySelector('#mutual-map').hasAttribute('aria-busy')")
         assert page.evaluate("document.querySelector('#mutual-map').contains(document.activeElement)")
+
+    def test_axe_finds_nothing_wrong_with_groups_or_an_open_popup(self, page, world, large):
+        open_map(page)
+        wait_for_area(page, clustered=True)
+        assert axe_report(page) == ""
+        show_on_map(page, "York Leisure Trust")
+        assert axe_report(page) == ""
 
     def test_a_mutual_without_a_location_is_listed_as_such(self, page, world, large):
         open_map(page, {"region": "london"})

@@ -153,7 +153,6 @@ class MutualMapView(FilterView):
                 "url": reverse("directory:mutual-geojson") + query,
                 "located": located,
                 "bounds": [[extent["south"], extent["west"]], [extent["north"], extent["east"]]] if located else None,
-                "maxZoom": MAX_ZOOM,
             },
         }
 

@@ -6,6 +6,7 @@ It starts gunicorn twice, with the page cache on and off, and prints a Markdown 
 """
 
 import argparse
+import logging
 import os
 import platform
 import re
@@ -36,7 +37,9 @@ def django_paths():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mutuals_site.settings")
     import django
 
+    logging.disable(logging.INFO)  # Quietly: the tables go to standard output.
     django.setup()
+    logging.disable(logging.NOTSET)
     from django.db.models import Count
     from django.urls import reverse
 

@@ -221,6 +221,9 @@ CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "locmem://"))}
 PAGE_CACHE = env_bool("PAGE_CACHE", "false" if DEBUG else "true")
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "86400"))
 PAGE_CACHE_MAX_BYTES = int(os.environ.get("PAGE_CACHE_MAX_BYTES", str(1024 * 1024)))
+# How long (seconds) a process may serve cached pages on the data version it last read: an edit made in another
+# process reaches its cached pages within this time. 0 reads the version for every request.
+DATA_VERSION_MAX_AGE = float(os.environ.get("DATA_VERSION_MAX_AGE", "1"))
 DATA_VERSION_APPS = ["directory"]
 # Corrections are never shown to the public; letting them empty the cache would let anyone do so.
 DATA_VERSION_IGNORED_MODELS = ["directory.Correction"]

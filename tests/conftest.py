@@ -15,8 +15,11 @@ def empty_caches():
     """Start every test with empty caches: a rolled-back test leaves pages cached under a data version reused later."""
     from django.core.cache import caches
 
+    from mutuals_site.ops import dataversion
+
     for cache in caches.all():
         cache.clear()
+    dataversion.forget()
 
 
 @pytest.fixture

@@ -3,11 +3,14 @@ import re
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from directory.models import Mutual
 from mutuals_site.ops import dataversion
+from mutuals_site.ops.models import DataVersion
 from tests.factories import ContractFactory, MutualFactory, RegionFactory, SectorFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
@@ -97,6 +100,62 @@ class EditsShowAtOnceTests:
         assert {"directory.Mutual", "directory.Contract", "directory.Mutual_sectors", "directory.Sector"} <= labels
         assert not {label for label in labels if "Historical" in label}
         assert "directory.Correction" not in labels
+
+
+class Rollback(Exception):
+    pass
+
+
+@pytest.mark.django_db(transaction=True)
+class DataVersionReadsTests:
+    """Outside a transaction, as under gunicorn, a process reads the data version at most once per DATA_VERSION_MAX_AGE."""
+
+    def test_a_repeat_visit_within_the_max_age_costs_no_query(self, client, settings, django_assert_num_queries):
+        settings.DATA_VERSION_MAX_AGE = 60
+        url = MutualFactory().get_absolute_url()
+        client.get(url)
+        with django_assert_num_queries(0):
+            assert client.get(url)["X-Cache"] == "hit"
+
+    def test_with_a_max_age_of_0_every_hit_reads_the_version(self, client, settings, django_assert_num_queries):
+        settings.DATA_VERSION_MAX_AGE = 0
+        url = MutualFactory().get_absolute_url()
+        client.get(url)
+        with django_assert_num_queries(1):
+            assert client.get(url)["X-Cache"] == "hit"
+
+    def test_an_edit_in_this_process_shows_at_once(self, client, settings):
+        settings.DATA_VERSION_MAX_AGE = 60
+        mutual = MutualFactory(name="Old Name CIC")
+        assert "Old Name CIC" in client.get(mutual.get_absolute_url()).text
+        mutual.name = "New Name CIC"
+        mutual.save()
+        assert "New Name CIC" in client.get(mutual.get_absolute_url()).text
+
+    def test_an_edit_by_another_process_shows_once_the_version_read_is_older_than_the_max_age(
+        self, client, settings, monkeypatch
+    ):
+        settings.DATA_VERSION_MAX_AGE = 1
+        mutual = MutualFactory(name="Old Name CIC")
+        page = mutual.get_absolute_url()
+        client.get(page)
+        # As another process would: the row changes and the version goes up, and this process hears nothing of it.
+        Mutual.objects.filter(pk=mutual.pk).update(name="New Name CIC")
+        DataVersion.objects.filter(pk=dataversion.ROW_ID).update(version=F("version") + 1)
+        assert "Old Name CIC" in client.get(page).text
+        later = dataversion.monotonic() + 1.5
+        monkeypatch.setattr(dataversion, "monotonic", lambda: later)
+        assert "New Name CIC" in client.get(page).text
+
+    def test_a_version_bumped_in_a_transaction_rolled_back_is_not_kept(self, settings):
+        settings.DATA_VERSION_MAX_AGE = 60
+        MutualFactory()
+        before = dataversion.current().number
+        with pytest.raises(Rollback), transaction.atomic():
+            dataversion.bump()
+            assert dataversion.current().number == before + 1
+            raise Rollback
+        assert dataversion.current().number == before
 
 
 class ConditionalGetTests:

@@ -1,11 +1,12 @@
-"""The directory's data version: bumped by every change to directory data, read once per cacheable request."""
+"""The directory's data version: bumped by every change to directory data, read by cacheable requests."""
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from time import monotonic
 
 from django.apps import apps
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, connection
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
@@ -21,13 +22,39 @@ class Version:
     changed_at: datetime
 
 
-def current():
-    """Return the data version now in the database (version 0 if its row is missing).
+# (version, monotonic() when read) of this process's last read outside a transaction, or None.
+recent = None
 
-    This is the first query of every cacheable request, so it also stands in for Django's connection health check
-    (CONN_HEALTH_CHECKS), saving a round trip: a connection that fails it is closed and opened once more.
+
+def current():
+    """Return the data version, as read from the database at most DATA_VERSION_MAX_AGE seconds ago in this process.
+
+    A change made in this process is seen at once (bump() forgets the last read); one made by another process within
+    DATA_VERSION_MAX_AGE. Inside a transaction the database is always read, so an uncommitted version is never kept.
     """
-    if connection.connection is None or connection.in_atomic_block:
+    global recent
+    if connection.in_atomic_block:
+        return read_current()
+    if recent is not None and monotonic() - recent[1] < settings.DATA_VERSION_MAX_AGE:
+        return recent[0]
+    version = read_checked()
+    recent = (version, monotonic())
+    return version
+
+
+def forget():
+    """Make the next current() read the database."""
+    global recent
+    recent = None
+
+
+def read_checked():
+    """Read the data version, standing in for Django's connection health check (CONN_HEALTH_CHECKS).
+
+    Often the first query of a request, so this saves a round trip: a connection that fails it is closed and opened
+    once more.
+    """
+    if connection.connection is None:
         return read_current()
     connection.health_check_done = True
     try:
@@ -60,6 +87,8 @@ def bump(**kwargs):
     now = timezone.now()
     if not DataVersion.objects.filter(pk=ROW_ID).update(version=F("version") + 1, changed_at=now):
         DataVersion.objects.update_or_create(pk=ROW_ID, defaults={"version": 1, "changed_at": now})
+    # Once committed (at once outside a transaction), so that no thread of this process keeps the old version.
+    transaction.on_commit(forget)
 
 
 def tracked_models():

@@ -1,4 +1,4 @@
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps.views import index, sitemap
 from django.urls import path
 
 from . import api, exports, views
@@ -31,7 +31,13 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("stats/", views.statistics, name="stats"),
     path("feed/", ChangeFeed(), name="feed"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "directory:sitemap-section"},
+        name="sitemap",
+    ),
+    path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("api/", api.api_home, name="api"),
     path("api/openapi.json", api.openapi_document, name="api-openapi"),

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from directory.models import Mutual
+from directory.sitemaps import MutualSitemap
 from tests.factories import CommissionerFactory, ContractFactory, MutualFactory, RegionFactory, SectorFactory
 
 pytestmark = pytest.mark.django_db
@@ -102,11 +103,23 @@ class OrganizationJsonLdTests:
 
 
 class SitemapTests:
-    def locations(self, client):
+    def sitemaps(self, client):
+        """Return the addresses of the sitemaps the index at /sitemap.xml lists."""
         response = client.get(reverse("directory:sitemap"))
         assert response.status_code == 200
         tree = ElementTree.fromstring(response.content)
-        return {url.findtext(f"{SITEMAP}loc"): url.findtext(f"{SITEMAP}lastmod") for url in tree.iter(f"{SITEMAP}url")}
+        return [sitemap.findtext(f"{SITEMAP}loc") for sitemap in tree.iter(f"{SITEMAP}sitemap")]
+
+    def locations(self, client):
+        """Return {page address: lastmod} over every sitemap the index lists."""
+        locations = {}
+        for address in self.sitemaps(client):
+            response = client.get(address.removeprefix("http://testserver"))
+            assert response.status_code == 200
+            tree = ElementTree.fromstring(response.content)
+            for url in tree.iter(f"{SITEMAP}url"):
+                locations[url.findtext(f"{SITEMAP}loc")] = url.findtext(f"{SITEMAP}lastmod")
+        return locations
 
     def test_lists_the_pages_and_every_published_mutual_with_its_last_change(self, client):
         mutual = MutualFactory(name="Listed Mutual")
@@ -136,11 +149,28 @@ class SitemapTests:
         assert f"http://testserver{draft.get_absolute_url()}" not in locations
         assert f"http://testserver{buyer.get_absolute_url()}" not in locations
 
+    def test_mutuals_past_one_sitemaps_limit_go_on_to_a_second_page_the_index_lists(self, client, monkeypatch):
+        monkeypatch.setattr(MutualSitemap, "limit", 2)
+        mutuals = MutualFactory.create_batch(3)
+        first = f"http://testserver{reverse('directory:sitemap-section', kwargs={'section': 'mutuals'})}"
+        assert {first, f"{first}?p=2"} <= set(self.sitemaps(client))
+        locations = self.locations(client)
+        assert all(f"http://testserver{mutual.get_absolute_url()}" in locations for mutual in mutuals)
+
+    def test_an_unknown_section_or_page_is_not_found(self, client):
+        MutualFactory()
+        mutuals = reverse("directory:sitemap-section", kwargs={"section": "mutuals"})
+        assert client.get(reverse("directory:sitemap-section", kwargs={"section": "nope"})).status_code == 404
+        assert client.get(mutuals, {"p": "9"}).status_code == 404
+        assert client.get(mutuals, {"p": "abc"}).status_code == 404
+
     @pytest.mark.parametrize("extra", [0, 6])
     def test_query_count_does_not_grow_with_mutuals(self, client, django_assert_num_queries, extra):
         ContractFactory.create_batch(extra + 1)
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(5):
             client.get(reverse("directory:sitemap"))
+        with django_assert_num_queries(2):
+            client.get(reverse("directory:sitemap-section", kwargs={"section": "mutuals"}))
 
 
 class RobotsTxtTests:

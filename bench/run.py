@@ -216,7 +216,7 @@ def main():
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
         cwd=BASE_DIR,
-        env={**os.environ, "DEBUG": "false"},
+        env={**os.environ, "DEBUG": "false", "LOG_LEVEL": "WARNING"},  # Its log lines are not results.
         check=True,
     )
     paths = django_paths()

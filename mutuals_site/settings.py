@@ -174,7 +174,8 @@ DIRECTORY = {
     "DATA_LICENCE_URL": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
     # Up to this many mutuals, the map page embeds every point and lists every mutual; above it, the map loads its
     # points by area from /mutuals.geojson (grouped on the server when an area holds more) and the list has pages.
-    "MAP_POINTS_LIMIT": 1000,
+    # At 1,000 the page weighed 1.4 MB, more than the page cache keeps, and took over a second to build.
+    "MAP_POINTS_LIMIT": 500,
 }
 
 # Open data: any web page may read the API and the exports (GET only, no cookies); nothing else is shared.

@@ -96,5 +96,5 @@ class AccessibilityStatementTests:
             assert reverse("directory:accessibility") in {link.get("href") for link in footer.iter("a")}, name
 
     def test_search_engines_find_it(self, client):
-        sitemap = client.get(reverse("directory:sitemap")).text
+        sitemap = client.get(reverse("directory:sitemap-section", kwargs={"section": "pages"})).text
         assert f"http://testserver{reverse('directory:accessibility')}" in sitemap

@@ -120,7 +120,10 @@ class MutualMapViewTests:
         assert f'href="{GEOJSON}?{query.replace("&", "&amp;")}"' in map_page.text
 
     def test_search_engines_find_the_map(self, client):
-        assert f"<loc>http://testserver{MAP}</loc>" in client.get(reverse("directory:sitemap")).text
+        assert (
+            f"<loc>http://testserver{MAP}</loc>"
+            in client.get(reverse("directory:sitemap-section", kwargs={"section": "pages"})).text
+        )
 
     def test_the_header_links_to_the_map(self, client):
         response = client.get(MAP)

@@ -103,6 +103,14 @@ def press_tab_until(page, selector, limit=300):
     raise AssertionError(f"Tab never reached {selector}")
 
 
+def press_enter_on_a_group(page):
+    """Tab to the first group of markers, press Enter and wait for the map to zoom in."""
+    press_tab_until(page, ".app-cluster-icon")
+    zoom = int(page.get_attribute("#mutual-map", "data-zoom"))
+    page.keyboard.press("Enter")
+    wait_until(page, f"Number(document.querySelector('#mutual-map').dataset.zoom) > {zoom}")
+
+
 def show_on_map(page, name):
     page.get_by_role("button", name=f"Show {name} on map").click()
     popup = page.locator(".leaflet-popup")
@@ -222,10 +230,7 @@ class KeyboardTests:
 
     def test_enter_on_a_cluster_zooms_in_and_focuses_what_it_held(self, page, world):
         open_map(page)
-        press_tab_until(page, ".app-cluster-icon")
-        zoom = int(page.get_attribute("#mutual-map", "data-zoom"))
-        page.keyboard.press("Enter")
-        wait_until(page, f"Number(document.querySelector('#mutual-map').dataset.zoom) > {zoom}")
+        press_enter_on_a_group(page)
         wait_until(page, "document.activeElement.matches('.app-marker-icon, .app-cluster-icon')")
 
     def test_enter_on_mutuals_at_one_place_spreads_them_out_and_focuses_the_first(self, page, world):
@@ -341,10 +346,7 @@ class LargeSelectionTests:
 
     def test_enter_on_a_group_zooms_in_and_keeps_focus_in_the_map(self, page, world, large):
         open_map(page)
-        press_tab_until(page, ".app-cluster-icon")
-        zoom = int(page.get_attribute("#mutual-map", "data-zoom"))
-        page.keyboard.press("Enter")
-        wait_until(page, f"Number(document.querySelector('#mutual-map').dataset.zoom) > {zoom}")
+        press_enter_on_a_group(page)
         wait_until(page, "!document.querySelector('#mutual-map').hasAttribute('aria-busy')")
         assert page.evaluate("document.querySelector('#mutual-map').contains(document.activeElement)")
 

@@ -1,6 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
+from django.utils.functional import cached_property
 
 from .models import Commissioner, Mutual, Region, Sector
 from .serializers import path_around_slug
@@ -40,9 +41,11 @@ class MutualSitemap(Sitemap):
     def items(self):
         return Mutual.objects.published().only("slug", "updated_at").order_by("name")
 
+    @cached_property
+    def path_parts(self):
+        return path_around_slug("directory:mutual-detail")
+
     def location(self, mutual):
-        if not hasattr(self, "path_parts"):
-            self.path_parts = path_around_slug("directory:mutual-detail")
         head, tail = self.path_parts
         return f"{head}{mutual.slug}{tail}"
 

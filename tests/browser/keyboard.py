@@ -41,3 +41,12 @@ def assert_focus_is_visible(page):
     without_focus = page.evaluate(STYLE_SIGNATURE, handle)
     page.evaluate("element => element.focus({preventScroll: true})", handle)
     assert with_focus != without_focus, f"nothing shows that this has focus: {describe_focus(page)}"
+
+
+def filter_with_keyboard(page, *checkboxes):
+    """Tick the filter checkboxes (selectors) with Space and apply them with Enter, as on the listing and the map."""
+    for checkbox in checkboxes:
+        press_tab_until(page, checkbox)
+        page.keyboard.press("Space")
+    press_tab_until(page, ".app-filters button[type=submit]")
+    page.keyboard.press("Enter")

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from tests.browser.conftest import wait_until
-from tests.browser.keyboard import focused, press_tab_until
+from tests.browser.keyboard import filter_with_keyboard, focused, press_tab_until
 from tests.browser.world import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -98,12 +98,7 @@ class KeyboardOnlyCommissionerTests:
         press_tab_until(page, f".govuk-service-navigation__link[href='{reverse('directory:mutual-list')}']")
         page.keyboard.press("Enter")
         page.wait_for_url(re.compile(re.escape(reverse("directory:mutual-list")) + "$"))
-        press_tab_until(page, "#sector-health")
-        page.keyboard.press("Space")
-        press_tab_until(page, "#region-london")
-        page.keyboard.press("Space")
-        press_tab_until(page, ".app-filters button[type=submit]")
-        page.keyboard.press("Enter")
+        filter_with_keyboard(page, "#sector-health", "#region-london")
         page.wait_for_url(re.compile(r"sector=health.*region=london"))
         press_tab_until(page, "#id_sort")
         page.keyboard.type("Annual")

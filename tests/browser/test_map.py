@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from directory.models import Mutual
 from tests.browser.conftest import ARTIFACTS, wait_until
+from tests.browser.keyboard import filter_with_keyboard, press_tab_until
 from tests.browser.test_accessibility import axe_report
 from tests.factories import MutualFactory, RegionFactory, SectorFactory
 
@@ -92,15 +93,6 @@ def listing(page, query):
 
 def list_names(page, selector):
     return [name.strip() for name in page.locator(f"{selector} .app-map-list__text > a").all_inner_texts()]
-
-
-def press_tab_until(page, selector, limit=300):
-    """Press Tab, as a keyboard user would, until the focused element matches `selector`."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("selector => document.activeElement.matches(selector)", selector):
-            return
-    raise AssertionError(f"Tab never reached {selector}")
 
 
 def press_enter_on_a_group(page):
@@ -194,12 +186,7 @@ class ListAndMapAgreeTests:
 class KeyboardTests:
     def test_a_keyboard_user_filters_and_reaches_a_mutuals_page(self, page, world):
         open_map(page)
-        press_tab_until(page, "#sector-health")
-        page.keyboard.press("Space")
-        press_tab_until(page, "#region-london")
-        page.keyboard.press("Space")
-        press_tab_until(page, ".app-filters button[type=submit]")
-        page.keyboard.press("Enter")
+        filter_with_keyboard(page, "#sector-health", "#region-london")
         page.wait_for_url(re.compile(r"sector=health.*region=london"))
         page.wait_for_selector(READY)
         listing_count, _ = listing(page, {"sector": "health", "region": "london"})

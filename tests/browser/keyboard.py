@@ -12,7 +12,7 @@ STYLE_SIGNATURE = """element => {
 
 
 def focused(page, selector):
-    return page.evaluate("selector => document.activeElement.matches(selector)", selector)
+    return page.evaluate("selector => document.activeElement?.matches(selector)", selector)
 
 
 def press_tab_until(page, selector, limit=400):

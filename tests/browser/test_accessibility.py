@@ -97,7 +97,7 @@ class AxeTests:
         open_page(page, pages["correction"], console_errors)
         page.get_by_role("button", name="Send correction").click()
         # GOV.UK Frontend moves focus to the summary, so screen readers announce it first.
-        wait_until(page, "document.activeElement.matches('.govuk-error-summary')")
+        wait_until(page, "document.activeElement?.matches('.govuk-error-summary')")
         assert page.title().startswith("Error: ")
         assert axe_report(page) == ""
         page.locator(".govuk-error-summary__list a").first.click()

@@ -218,13 +218,13 @@ class KeyboardTests:
     def test_enter_on_a_cluster_zooms_in_and_focuses_what_it_held(self, page, world):
         open_map(page)
         press_enter_on_a_group(page)
-        wait_until(page, "document.activeElement.matches('.app-marker-icon, .app-cluster-icon')")
+        wait_until(page, "document.activeElement?.matches('.app-marker-icon, .app-cluster-icon')")
 
     def test_enter_on_mutuals_at_one_place_spreads_them_out_and_focuses_the_first(self, page, world):
         open_map(page, {"region": "london"})
         press_tab_until(page, ".app-cluster-icon")
         page.keyboard.press("Enter")
-        wait_until(page, "document.activeElement.matches('.app-marker-icon')")
+        wait_until(page, "document.activeElement?.matches('.app-marker-icon')")
         assert re.search(r"(Bow|Camden) Health", page.evaluate("document.activeElement.textContent"))
 
 

@@ -60,6 +60,7 @@ class Facet:
     label: str
     options: list
     multiple: bool = True
+    default: str = ""
 
     @property
     def has_selection(self):
@@ -72,7 +73,7 @@ class LenientFilterSet(django_filters.FilterSet):
     defaults = {}
 
     def __init__(self, data=None, *args, **kwargs):
-        data = data.copy() if data is not None else QueryDict(mutable=True)
+        data = without_empty_values(data)
         self.ignored = []
         for name, filter_ in self.base_filters.items():
             values = data.getlist(name)
@@ -144,6 +145,16 @@ def strict_selection(data, queryset):
     if filterset.problems:
         raise InvalidSelection(filterset.problems)
     return filterset.qs
+
+
+def without_empty_values(data):
+    """Return a mutable copy of the query without empty values: an empty field means "not chosen", never "ignored"."""
+    cleaned = QueryDict(mutable=True)
+    for name, values in (data or QueryDict()).lists():
+        chosen = [value for value in values if value.strip()]
+        if chosen:
+            cleaned.setlist(name, chosen)
+    return cleaned
 
 
 def shorten(text, length=40):
@@ -369,6 +380,7 @@ def status_facet(counts, chosen):
     facet = choice_facet("status", "Status", Mutual.Status.choices, counts, [chosen])
     facet.options.append(FacetOption(ALL_STATUSES, "All", sum(counts.values()), chosen == ALL_STATUSES))
     facet.multiple = False
+    facet.default = Mutual.Status.ACTIVE
     return facet
 
 

@@ -20,7 +20,7 @@ PAGE_SIZE = 25
 
 def paginate(request, queryset, per_page=PAGE_SIZE, count=None):
     """Return the requested page, or the first one, and a sentence if the request asked for a page that isn't there."""
-    raw = request.GET.get("page", "1")
+    raw = request.GET.get("page", "").strip() or "1"
     paginator = Paginator(queryset, per_page)
     if count is not None:
         paginator.count = count  # Already known (e.g. from facet counts): don't count again.

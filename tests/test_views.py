@@ -15,6 +15,7 @@ from tests.factories import (
     SectorFactory,
     SourceFactory,
 )
+from tests.html_forms import submit
 
 pytestmark = pytest.mark.django_db
 
@@ -261,3 +262,35 @@ class CorrectionViewTests:
     def test_robots_filling_the_hidden_field_are_refused(self, client):
         client.post(self.url, {"message": "Buy now", "nickname": "spam"})
         assert not Correction.objects.exists()
+
+
+class FormsAsBrowsersSendThemTests:
+    """A browser without JavaScript sends every field, empty ones included: that is never 'ignored'."""
+
+    @pytest.fixture
+    def world(self):
+        MutualFactory.create_batch(3)
+        ContractFactory(mutual=MutualFactory(name="Bought Mutual CIC"))
+
+    @pytest.mark.parametrize(
+        ("page", "form"),
+        [
+            ("directory:mutual-list", "app-filters"),
+            ("directory:mutual-list", "app-sort"),
+            ("directory:mutual-map", "app-filters"),
+        ],
+    )
+    def test_submitting_a_form_unchanged_raises_no_warning(self, client, world, page, form):
+        first = client.get(reverse(page))
+        again = submit(client, first, form, action=reverse(page))
+        assert again.status_code == 200
+        assert "Part of your search was ignored" not in again.text
+        assert again.context["filter"].problems == []
+        assert again.context["filter"].qs.count() == 4
+
+    def test_an_empty_value_of_any_parameter_is_not_chosen(self, client, world):
+        names = ["q", "sector", "region", "legal_form", "funding", "commissioner", "value_min", "value_max"]
+        names += ["spun_out_from", "spun_out_to", "ending_within", "status", "sort", "page"]
+        response = client.get(reverse("directory:mutual-list"), dict.fromkeys(names, ""))
+        assert "Part of your search was ignored" not in response.text
+        assert ">4 mutuals" in response.text

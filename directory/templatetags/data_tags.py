@@ -16,7 +16,8 @@ def selection_query(context):
     for name, values in request.GET.lists():
         if name == "page" or name in filterset.errors:
             continue
-        query.setlist(name, filterset.data.getlist(name) if name in filterset.filters else values)
+        chosen = filterset.data.getlist(name) if name in filterset.filters else [value for value in values if value]
+        query.setlist(name, chosen)
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else ""
 

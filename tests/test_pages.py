@@ -203,11 +203,15 @@ class CommissionerPageTests:
         listed = client.get(reverse("directory:mutual-list"), {"commissioner": kirklees.slug, "status": "all"})
         assert listed.context["page_obj"].paginator.count == 2
 
-    def test_a_buyer_with_no_published_contracts_says_so(self, client):
-        buyer = CommissionerFactory(name="Quiet Council")
-        response = client.get(buyer.get_absolute_url())
-        assert response.status_code == 200
-        assert "No contracts with mutuals in the directory are recorded" in response.text
+    def test_a_buyer_with_no_published_contracts_is_not_found(self, client):
+        """As on the index, the sitemap, the API and the buyer filter: a buyer is public through published mutuals."""
+        quiet = CommissionerFactory(name="Quiet Council")
+        drafts_only = CommissionerFactory(name="Drafts Only Council")
+        ContractFactory(commissioner=drafts_only, mutual=MutualFactory(is_published=False))
+        for buyer in (quiet, drafts_only):
+            response = client.get(buyer.get_absolute_url())
+            assert response.status_code == 404
+            assert buyer.name not in response.text
 
     def test_an_unknown_buyer_is_not_found(self, client):
         assert client.get(reverse("directory:commissioner-detail", args=["nope"])).status_code == 404

@@ -61,6 +61,8 @@ QUERIES = [
     f"commissioner={SHARED_BUYER}&status=all",
     "status=merged",
     "q=hidden",
+    "bbox=-10,45,5,60&zoom=5&status=all",
+    "bbox=-10,45,5,60&zoom=12&status=all",
 ]
 # What changes from one request to the next whatever the data: the CSP nonce and the CSRF token.
 PER_REQUEST = [
@@ -171,7 +173,12 @@ def difference(before, after):
 
 
 class DraftLeakSweepTests:
-    def test_no_public_address_changes_in_any_way_when_drafts_are_added(self, client, published):
+    # The map draws a small selection whole, and a large one (above the limit) in groups loaded by area.
+    @pytest.mark.parametrize("points_limit", [500, 1], ids=["small-map", "large-map"])
+    def test_no_public_address_changes_in_any_way_when_drafts_are_added(
+        self, client, published, settings, points_limit
+    ):
+        settings.DIRECTORY = {**settings.DIRECTORY, "MAP_POINTS_LIMIT": points_limit}
         urls = addresses(published)
         before = read_all(client, urls)
         add_drafts()
@@ -199,17 +206,20 @@ class DraftLeakSweepTests:
         assert statuses[reverse("directory:commissioner-detail", kwargs={"slug": DRAFT_ONLY_BUYER})] == 404
         assert statuses[reverse("directory:mutual-detail", kwargs={"slug": DRAFT})] == 404
 
-    def test_the_sweep_sees_a_leak(self, client, published):
-        """Guard the guard: once the draft is published, the answers change and name it."""
+    def test_the_sweep_sees_a_leak(self, client, published, settings):
+        """Guard the guard: once the draft is published, the answers change (the map's groups too) and name it."""
+        settings.DIRECTORY = {**settings.DIRECTORY, "MAP_POINTS_LIMIT": 1}
         listing = reverse("directory:mutual-list") + "?status=all&sort=value"
         csv = reverse("directory:mutual-csv") + "?status=all&sort=value"
-        urls = [listing, csv, reverse("directory:mutual-detail", kwargs={"slug": DRAFT})]
+        groups = reverse("directory:mutual-geojson") + "?bbox=-10,45,5,60&zoom=5&status=all"
+        urls = [listing, csv, groups, reverse("directory:mutual-detail", kwargs={"slug": DRAFT})]
         before = read_all(client, urls)
         add_drafts()
         Mutual.objects.filter(slug=DRAFT).update(is_published=True)
         after = read_all(client, urls)
         assert [url for url in urls if after[url] == before[url]] == []
-        assert all(b"Hidden Draft Mutual" in content for _, _, content in after.values())
+        assert b'"clustered": true' in after[groups][2]
+        assert [url for url in urls if b"Hidden Draft Mutual" not in after[url][2]] in ([], [groups])
 
 
 def buyer_menu(response):

@@ -55,7 +55,7 @@ class PublicFindsAMutualOnTheMapTests:
         page.get_by_role("button", name="Apply filters").click()
         page.wait_for_url(re.compile(r"sector=leisure"))
         page.wait_for_selector("body[data-map-ready]")
-        assert page.inner_text("#results-heading").startswith("1 mutual")
+        assert page.inner_text("#results-heading").startswith("1 leisure mutual")
         page.locator(".app-marker-icon", has_text=world.detail.name).click()
         popup = page.locator(".leaflet-popup")
         popup.get_by_role("heading", name=world.detail.name).wait_for()
@@ -73,7 +73,7 @@ class CommissionerDownloadsASelectionTests:
     def test_a_commissioner_filters_by_sector_and_region_sorts_by_value_and_downloads_the_csv(self, page, world):
         page.goto(reverse("directory:home"))
         page.get_by_role("navigation", name="Menu").get_by_role("link", name="Mutuals").click()
-        page.get_by_label("Health").check()
+        page.get_by_role("checkbox", name="Health").check()
         page.get_by_label("London").check()
         page.get_by_role("button", name="Apply filters").click()
         page.wait_for_url(re.compile(r"sector=health.*region=london"))
@@ -117,7 +117,7 @@ class WithoutJavaScriptTests:
     def test_the_listing_filters_sorts_and_pages_without_javascript(self, page, world, context_options):
         page.goto(reverse("directory:mutual-list"))
         assert page.locator(".app-filters__panel").get_attribute("open") is not None
-        page.get_by_label("Health").check()
+        page.get_by_role("checkbox", name="Health").check()
         page.get_by_label("London").check()
         page.get_by_role("button", name="Apply filters").click()
         page.wait_for_url(re.compile(r"sector=health.*region=london"))
@@ -126,16 +126,16 @@ class WithoutJavaScriptTests:
         page.get_by_role("button", name="Sort", exact=True).click()
         assert card_names(page)[0] == "Croydon Community Health CIC"
         page.get_by_role("navigation", name="Pagination").get_by_role("link", name="Next page").click()
-        assert page.title().startswith("Public service mutuals (page 2 of 2)")
+        assert page.title().startswith("Health mutuals in London (page 2 of 2)")
         assert len(card_names(page)) == world.health_london - 25
 
     @pytest.mark.parametrize("context_options", [NO_JAVASCRIPT])
     @pytest.mark.parametrize("viewport", [{"width": 375, "height": 812}])
     def test_on_a_phone_without_javascript_the_filters_are_open(self, page, world, context_options, viewport):
         page.goto(reverse("directory:mutual-list"))
-        assert page.get_by_label("Health").is_visible()
+        assert page.get_by_role("checkbox", name="Health").is_visible()
         page.get_by_text("Filters", exact=True).click()
-        assert not page.get_by_label("Health").is_visible()
+        assert not page.get_by_role("checkbox", name="Health").is_visible()
 
     @pytest.mark.parametrize("context_options", [NO_JAVASCRIPT])
     def test_a_mutuals_page_shows_every_fact_without_javascript(self, page, world, context_options):
@@ -168,13 +168,13 @@ class WideAndNarrowFilterPanelTests:
     @pytest.mark.parametrize("viewport", [{"width": 375, "height": 812}])
     def test_on_a_phone_the_results_come_first_and_the_filters_open_on_request(self, page, world, viewport):
         page.goto(reverse("directory:mutual-list"))
-        assert not page.get_by_label("Health").is_visible()
+        assert not page.get_by_role("checkbox", name="Health").is_visible()
         assert page.locator("#results-heading").is_visible()
         page.get_by_text("Filters", exact=True).click()
-        page.get_by_label("Health").check()
+        page.get_by_role("checkbox", name="Health").check()
         page.get_by_role("button", name="Apply filters").click()
         page.wait_for_url(re.compile(r"sector=health"))
         assert results_count(page) == world.health_london + 1
         page.set_viewport_size({"width": 1280, "height": 900})
-        page.get_by_label("Health").wait_for()
+        page.get_by_role("checkbox", name="Health").wait_for()
         assert page.get_by_text("Filters", exact=True).is_hidden()

@@ -43,6 +43,13 @@
     row.appendChild(element("dd", null, description));
   }
 
+  /* Where a mutual is based, each name once: "Batley, Yorkshire and The Humber", "London". */
+  function placeText(properties) {
+    const names = [properties.town, properties.region && properties.region.name].filter(Boolean);
+    const unique = names.filter((name, index) => !names.slice(0, index).some((earlier) => earlier.toLowerCase() === name.toLowerCase()));
+    return unique.join(", ") || "not known";
+  }
+
   function locationText(properties) {
     const note = properties.location_note ? ", " + properties.location_note : "";
     return (properties.approximate ? "approximate" : "street address") + note;
@@ -54,7 +61,7 @@
     const facts = popup.appendChild(element("dl", "govuk-body-s app-popup__facts"));
     const sectors = properties.sectors.map((sector) => sector.name);
     addFact(facts, sectors.length > 1 ? "Sectors" : "Sector", sectors.join(", "));
-    addFact(facts, "Town", (properties.town || "not known") + (properties.region ? ", " + properties.region.name : ""));
+    addFact(facts, "Where", placeText(properties));
     addFact(facts, "Status", properties.status_label);
     addFact(facts, "Location", locationText(properties));
     const more = popup.appendChild(element("p", "govuk-body-s govuk-!-margin-bottom-0"));

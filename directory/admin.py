@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import mutual_csv
@@ -291,9 +292,13 @@ class MutualAdmin(SimpleHistoryAdmin):
             self.save_with_reason(request, mutual, "Published.", is_published=True)
             published.append(mutual)
         if published:
-            self.message_user(request, f"Published {len(published)} mutual(s).", messages.SUCCESS)
+            count = len(published)
+            self.message_user(
+                request, ngettext("Published %d mutual.", "Published %d mutuals.", count) % count, messages.SUCCESS
+            )
         if refused:
-            self.message_user(request, f"Not published, left as drafts: {', '.join(refused)}.", messages.ERROR)
+            left = ngettext("Not published, left as a draft", "Not published, left as drafts", len(refused))
+            self.message_user(request, f"{left}: {', '.join(refused)}.", messages.ERROR)
         if not published and not refused:
             self.message_user(request, "The selected mutuals were already published.", messages.INFO)
 
@@ -302,7 +307,14 @@ class MutualAdmin(SimpleHistoryAdmin):
         mutuals = list(queryset.filter(is_published=True))
         for mutual in mutuals:
             self.save_with_reason(request, mutual, "Unpublished.", is_published=False)
-        self.message_user(request, f"Unpublished {len(mutuals)} mutual(s): they are drafts now.", messages.SUCCESS)
+        if not mutuals:
+            self.message_user(request, "The selected mutuals were already drafts.", messages.INFO)
+            return
+        count = len(mutuals)
+        message = ngettext(
+            "Unpublished %d mutual: it is a draft now.", "Unpublished %d mutuals: they are drafts now.", count
+        )
+        self.message_user(request, message % count, messages.SUCCESS)
 
     @admin.action(description="Mark the selected mutuals verified today", permissions=["change"])
     def mark_verified_today(self, request, queryset):
@@ -310,7 +322,9 @@ class MutualAdmin(SimpleHistoryAdmin):
         mutuals = list(queryset)
         for mutual in mutuals:
             self.save_with_reason(request, mutual, f"Verified on {today.isoformat()}.", last_verified=today)
-        self.message_user(request, f"Marked {len(mutuals)} mutual(s) verified today.", messages.SUCCESS)
+        count = len(mutuals)
+        message = ngettext("Marked %d mutual verified today.", "Marked %d mutuals verified today.", count)
+        self.message_user(request, message % count, messages.SUCCESS)
 
     @admin.action(description="Export the selected mutuals as CSV", permissions=["view"])
     def export_csv(self, request, queryset):
@@ -365,10 +379,11 @@ class MutualAdmin(SimpleHistoryAdmin):
         for row in report.changed:
             changed = ", ".join(label for label, _old, _new in row.changes)
             self.log_change(request, row.mutual, f"Imported from {file_name} (row {row.number}): {changed}.")
+        created = len(report.created)
+        created_text = ngettext("%d created as a draft", "%d created as drafts", created) % created
         self.message_user(
             request,
-            f"Imported {file_name}: {len(report.created)} created as drafts, {len(report.changed)} changed, "
-            f"{len(report.unchanged)} unchanged.",
+            f"Imported {file_name}: {created_text}, {len(report.changed)} changed, {len(report.unchanged)} unchanged.",
             messages.SUCCESS,
         )
 
@@ -422,19 +437,23 @@ class CorrectionAdmin(admin.ModelAdmin):
         return format_html('<a href="{}" rel="noopener noreferrer">{}</a>', correction.source_url, "Open")
 
     def set_resolved(self, request, queryset, resolved):
+        state = "resolved" if resolved else "unresolved"
         corrections = list(queryset.filter(is_resolved=not resolved))
         for correction in corrections:
             correction.is_resolved = resolved
             correction.save(update_fields=["is_resolved"])
-            self.log_change(request, correction, "Marked resolved." if resolved else "Marked unresolved.")
-        return len(corrections)
+            self.log_change(request, correction, f"Marked {state}.")
+        count = len(corrections)
+        if not count:
+            self.message_user(request, f"The selected corrections were already {state}.", messages.INFO)
+            return
+        message = ngettext("Marked %d correction %s.", "Marked %d corrections %s.", count)
+        self.message_user(request, message % (count, state), messages.SUCCESS)
 
     @admin.action(description="Mark the selected corrections resolved", permissions=["change"])
     def mark_resolved(self, request, queryset):
-        count = self.set_resolved(request, queryset, True)
-        self.message_user(request, f"Marked {count} correction(s) resolved.", messages.SUCCESS)
+        self.set_resolved(request, queryset, True)
 
     @admin.action(description="Mark the selected corrections unresolved", permissions=["change"])
     def mark_unresolved(self, request, queryset):
-        count = self.set_resolved(request, queryset, False)
-        self.message_user(request, f"Marked {count} correction(s) unresolved.", messages.SUCCESS)
+        self.set_resolved(request, queryset, False)

@@ -88,6 +88,7 @@ CSV_FIELDS = (
     "turnover_gbp",
     "turnover_period",
     "annual_value",
+    "next_contract_end",
     "last_verified",
     "updated_at",
 )
@@ -96,7 +97,9 @@ CSV_FIELDS = (
 @require_safe
 def mutual_csv(request):
     try:
-        mutuals = strict_selection(request.GET, Mutual.objects.published().with_annual_value())
+        mutuals = strict_selection(
+            request.GET, Mutual.objects.published().with_annual_value().with_next_contract_end()
+        )
     except InvalidSelection as error:
         return errors_response(error.errors)
     response = StreamingHttpResponse(csv_lines(mutuals, request), content_type="text/csv; charset=utf-8")
@@ -231,7 +234,6 @@ def csv_record(row, related, request):
     """Return one mutual's CSV cells by column, from its values_list() row and its related rows."""
     contracts = related.contracts[row["pk"]]
     has_location = row["latitude"] is not None and row["longitude"] is not None
-    this_year = timezone.localdate().year
     return {
         "name": row["name"],
         "slug": row["slug"],
@@ -262,10 +264,7 @@ def csv_record(row, related, request):
         "turnover_gbp": row["turnover_gbp"],
         "turnover_period": row["turnover_period"],
         "annual_value_gbp": row["annual_value"],
-        "next_contract_end_year": min(
-            (contract.end_year for contract in contracts if contract.end_year and contract.end_year >= this_year),
-            default=None,
-        ),
+        "next_contract_end_year": row["next_contract_end"],
         "contracts": SEPARATOR.join(contract_summary(contract) for contract in contracts),
         "source_urls": SEPARATOR.join(related.sources[row["pk"]]),
         "last_verified": row["last_verified"],

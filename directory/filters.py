@@ -1,36 +1,42 @@
+import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import django_filters
 from django import forms
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef
 from django.http import QueryDict
 from django.utils import timezone
 
 from mutuals_site.ops.cache import for_data_version
 
+from .db import by_name
 from .models import Commissioner, Contract, Mutual, Region, Sector
+from .search import matching
 
 MAX_MONEY = 10**12 - 1
 ALL_STATUSES = "all"
+RELEVANCE = "relevance"
 SORTS = {
-    "name": ("Name, A to Z", [F("name").asc()]),
-    "-name": ("Name, Z to A", [F("name").desc()]),
+    RELEVANCE: ("Best match", None),  # Only with a search: ordered by search.matching()'s rank.
+    "name": ("Name, A to Z", [by_name()]),
+    "-name": ("Name, Z to A", [by_name(descending=True)]),
     "value": (
         "Annual value, highest first",
-        [F("annual_value_order").desc(nulls_last=True), F("name").asc()],
+        [F("annual_value_order").desc(nulls_last=True), by_name()],
     ),
     "staff": (
         "Staff, most first",
-        [F("staff_count").desc(nulls_last=True), F("name").asc()],
+        [F("staff_count").desc(nulls_last=True), by_name()],
     ),
     "spun_out": (
         "Year spun out, earliest first",
-        [F("year_spun_out").asc(nulls_last=True), F("name").asc()],
+        [F("year_spun_out").asc(nulls_last=True), by_name()],
     ),
     "-spun_out": (
         "Year spun out, latest first",
-        [F("year_spun_out").desc(nulls_last=True), F("name").asc()],
+        [F("year_spun_out").desc(nulls_last=True), by_name()],
     ),
 }
 
@@ -66,6 +72,11 @@ class Facet:
     def has_selection(self):
         return any(option.selected for option in self.options)
 
+    @property
+    def visible_options(self):
+        """Return the options worth offering: those with mutuals, and any already chosen."""
+        return [option for option in self.options if option.count or option.selected]
+
 
 class LenientFilterSet(django_filters.FilterSet):
     """Filter with the parameters that make sense and list the ones ignored, instead of failing."""
@@ -83,9 +94,9 @@ class LenientFilterSet(django_filters.FilterSet):
                     if value not in known:
                         self.ignored.append((name, value, "it is not one of the options."))
                 data.setlist(name, [value for value in values if value in known])
-        for name, value in self.defaults.items():
-            if not data.get(name):
-                data[name] = value
+        self.defaulted = {name for name in self.defaults if not data.get(name)}
+        for name in self.defaulted:
+            data[name] = self.defaults[name]
         super().__init__(data, *args, **kwargs)
 
     @staticmethod
@@ -116,6 +127,15 @@ class LenientFilterSet(django_filters.FilterSet):
             label = self.filters[name].label.lower() if name in self.filters else name
             messages.append(f"Ignored {label} “{shorten(value)}”: {reason}")
         return messages
+
+    def query_in_force(self):
+        """Return the parameters that made sense, as the request gave them: no ignored values, no defaults."""
+        query = QueryDict(mutable=True)
+        self.form.is_valid()
+        for name in self.filters:
+            if name not in self.errors and name not in self.defaulted and self.data.getlist(name):
+                query.setlist(name, self.data.getlist(name))
+        return query
 
     def selection_without(self, name):
         """Return the selection with every valid filter applied except `name` (and sorting)."""
@@ -148,16 +168,26 @@ def strict_selection(data, queryset):
 
 
 def without_empty_values(data):
-    """Return a mutable copy of the query without empty values: an empty field means "not chosen", never "ignored"."""
+    """Return a mutable copy of the query as chosen: control and invisible characters, which no one types and nothing
+    echoes, removed; then empty values, which mean "not chosen", never "ignored", left out."""
     cleaned = QueryDict(mutable=True)
+    if data is not None and not isinstance(data, QueryDict):
+        data = QueryDict(urlencode(data, doseq=True))
     for name, values in (data or QueryDict()).lists():
-        chosen = [value for value in values if value.strip()]
+        chosen = [value for value in map(visible, values) if value.strip()]
         if chosen:
             cleaned.setlist(name, chosen)
     return cleaned
 
 
+def visible(text):
+    """Return text without control or invisible (format) characters."""
+    return "".join(character for character in text if unicodedata.category(character)[0] != "C")
+
+
 def shorten(text, length=40):
+    """Return text fit to quote back: without control or invisible characters, and at most `length` long."""
+    text = visible(text)
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
@@ -241,16 +271,8 @@ class MutualFilter(LenientFilterSet):
         fields = []
 
     def search(self, queryset, name, value):
-        words = value.split()[:10]
-        for word in words:
-            queryset = queryset.filter(
-                Q(name__icontains=word)
-                | Q(summary__icontains=word)
-                | Q(services__icontains=word)
-                | Q(town__icontains=word)
-                | Q(parent_body__icontains=word)
-            )
-        return queryset
+        queryset, self.search_rank = matching(queryset, value)
+        return queryset.order_by(self.search_rank.desc(), by_name())
 
     def in_sectors(self, queryset, name, sectors):
         if not sectors:
@@ -281,16 +303,30 @@ class MutualFilter(LenientFilterSet):
     def contract_ending_within(self, queryset, name, months):
         today = timezone.localdate()
         horizon = today + timedelta(days=round(months * 30.44))
-        ending = Contract.objects.filter(mutual=OuterRef("pk")).ending_between(today.year, horizon.year)
+        ending = Contract.objects.filter(mutual=OuterRef("pk")).current().ending_between(today.year, horizon.year)
         return queryset.filter(Exists(ending))
 
     def with_status(self, queryset, name, value):
         return queryset if value == ALL_STATUSES else queryset.with_status(value)
 
     def sort_by(self, queryset, name, value):
+        if value == RELEVANCE:
+            rank = getattr(self, "search_rank", None)
+            return queryset.order_by(rank.desc(), by_name()) if rank is not None else queryset.order_by(by_name())
         if value == "value":
             queryset = queryset.with_annual_value_order()
         return queryset.order_by(*SORTS[value][1])
+
+    def sort_options(self):
+        """Return (value, label, selected) of each order that makes sense: "Best match" only with a search."""
+        searching = bool(self.cleaned_data.get("q"))
+        chosen = self.cleaned_data.get("sort") or self.default_sort()
+        return [
+            (value, label, value == chosen) for value, (label, _) in SORTS.items() if searching or value != RELEVANCE
+        ]
+
+    def default_sort(self):
+        return RELEVANCE if self.cleaned_data.get("q") else "name"
 
     def count(self):
         """Return how many mutuals are selected, from the status facet's counts once facets() has made them."""
@@ -334,8 +370,8 @@ class MutualFilter(LenientFilterSet):
             "listing-facets", self.selection_key(), self.facet_counts
         )
         self.status_counts = statuses
-        sectors = [(s, sector_counts.get(s.pk, 0)) for s in Sector.objects.order_by("name")]
-        regions = [(r, region_counts.get(r.pk, 0)) for r in Region.objects.order_by("name")]
+        sectors = [(s, sector_counts.get(s.pk, 0)) for s in Sector.objects.order_by(by_name())]
+        regions = [(r, region_counts.get(r.pk, 0)) for r in Region.objects.order_by(by_name())]
         chosen_sectors = {sector.slug for sector in data.get("sector") or []}
         chosen_regions = {region.slug for region in data.get("region") or []}
         return [

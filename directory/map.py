@@ -11,12 +11,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 from django_filters.views import FilterView
 
+from .db import by_name
 from .exports import CHUNK_SIZE, attach_related, batched, errors_response, with_data_headers
 from .filters import InvalidSelection, MutualFilter, strict_selection
 from .models import Mutual
 from .serializers import region_reference, slug_url, text
-from .templatetags.data_tags import selection_query
-from .views import paginate
+from .views import SelectionMixin, paginate
 
 # What a marker shows besides its colour, so that no sector is told apart by colour alone.
 SECTOR_GLYPHS = {
@@ -80,16 +80,11 @@ def points_limit():
     return settings.DIRECTORY["MAP_POINTS_LIMIT"]
 
 
-class MutualMapView(FilterView):
-    filterset_class = MutualFilter
+class MutualMapView(SelectionMixin, FilterView):
     template_name = "directory/mutual_map.html"
-    strict = False
 
     def get_queryset(self):
         return Mutual.objects.published().for_map()
-
-    def get_filterset_kwargs(self, filterset_class):
-        return {**super().get_filterset_kwargs(filterset_class), "data": self.request.GET}
 
     def get_context_data(self, **kwargs):
         facets = {facet.name: facet for facet in self.filterset.facets()}
@@ -112,7 +107,7 @@ class MutualMapView(FilterView):
             facets=facets.values(),
             regions=regions,
             no_region=no_region,
-            ignored=[*self.filterset.messages, *filter(None, [kwargs.pop("page_message", None)])],
+            **self.selection_context(total, kwargs.pop("page_message", None)),
             **kwargs,
         )
 
@@ -140,7 +135,7 @@ class MutualMapView(FilterView):
             east=Max("longitude"),
         )
         page_obj, page_message = paginate(self.request, self.object_list, count=total)
-        query = selection_query({"request": self.request, "filter": self.filterset})
+        query = self.filterset.query_in_force().urlencode()
         located = extent["located"]
         return {
             "object_list": page_obj.object_list,
@@ -150,7 +145,7 @@ class MutualMapView(FilterView):
             "located_count": located,
             "unlocated_count": total - located,
             "map_config": {
-                "url": reverse("directory:mutual-geojson") + query,
+                "url": f"{reverse('directory:mutual-geojson')}?{query}",
                 "located": located,
                 "bounds": [[extent["south"], extent["west"]], [extent["north"], extent["east"]]] if located else None,
             },
@@ -201,11 +196,11 @@ def mutual_geojson_in_box(request):
     limit = points_limit()
     found = len(inside.values_list("pk", flat=True)[: limit + 1])
     if found <= limit:
-        document = feature_collection(inside.for_map().order_by("name"), request) | {"total": found}
+        document = feature_collection(inside.for_map().order_by(by_name()), request) | {"total": found}
     elif zoom is not None and int(zoom) < MAX_ZOOM:
         document = clusters(inside, int(zoom), request)
     else:
-        located = inside.for_map().order_by("name")[:limit]
+        located = inside.for_map().order_by(by_name())[:limit]
         document = feature_collection(located, request) | {"total": inside.count(), "truncated": True}
     response = JsonResponse(document, content_type="application/geo+json", json_dumps_params={"ensure_ascii": False})
     return with_data_headers(response)
@@ -286,7 +281,7 @@ def clusters(mutuals, zoom, request):
         if cell["count"] > 1
     ]
     if alone:
-        features += feature_collection(mutuals.filter(pk__in=alone).for_map().order_by("name"), request)["features"]
+        features += feature_collection(mutuals.filter(pk__in=alone).for_map().order_by(by_name()), request)["features"]
     return {
         "type": "FeatureCollection",
         "features": features,

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from .db import by_name
+
 # England's bounding box, Isles of Scilly to Berwick-upon-Tweed, Land's End to Lowestoft.
 ENGLAND_LATITUDE = (49.8, 55.9)
 ENGLAND_LONGITUDE = (-6.5, 1.8)
@@ -67,7 +69,7 @@ class GroupQuerySet(models.QuerySet):
         # time at 100k mutuals (sectors, joined through their link table, take about as long either way).
         active = MutualQuerySet.published_condition("mutuals__") & Q(mutuals__status=Mutual.Status.ACTIVE)
         # Meta.ordering is dropped from queries that group, so order explicitly.
-        return self.annotate(active_count=Count("mutuals", filter=active)).order_by("name")
+        return self.annotate(active_count=Count("mutuals", filter=active)).order_by(by_name())
 
     def with_any_of(self, mutuals):
         """Return the groups that at least one of `mutuals` belongs to."""
@@ -84,7 +86,7 @@ class Group(models.Model):
 
     class Meta:
         abstract = True
-        ordering = ["name"]
+        ordering = [by_name()]
 
     def __str__(self):
         return self.name
@@ -145,14 +147,21 @@ class MutualQuerySet(models.QuerySet):
         total = contracts.order_by().values("mutual").annotate(total=Sum("annual_value_gbp")).values("total")
         return self.annotate(annual_value=Subquery(total, output_field=models.DecimalField(**MONEY)))
 
+    def with_next_contract_end(self, year=None):
+        """Annotate `next_contract_end`: the earliest end year, `year` or later, of the contracts current then."""
+        ends = Contract.objects.filter(mutual=OuterRef("pk"), end_year__isnull=False).current(year)
+        return self.annotate(next_contract_end=Subquery(ends.order_by("end_year").values("end_year")[:1]))
+
     def with_annual_value_order(self, year=None):
         """Alias `annual_value_order`, the same sum as with_annual_value(), computed to sort by."""
         # Summed over a join and grouped, because PostgreSQL runs with_annual_value()'s subquery for every selected
         # mutual before sorting by it: 1.3 s for 100k mutuals, about twice as long as this.
-        current = ContractQuerySet.current_condition(year, prefix="contracts__")
+        not_ended = ContractQuerySet.not_ended_condition(year, prefix="contracts__")
         return self.alias(
-            current_contracts=models.FilteredRelation("contracts", condition=current),
-            annual_value_order=Sum("current_contracts__annual_value_gbp"),
+            current_contracts=models.FilteredRelation("contracts", condition=not_ended),
+            annual_value_order=Sum(
+                "current_contracts__annual_value_gbp", filter=ContractQuerySet.trading_condition(year)
+            ),
         )
 
     def count_by(self, field):
@@ -447,7 +456,7 @@ class Mutual(models.Model):
     history = HistoricalRecords(m2m_fields=[sectors])
 
     class Meta:
-        ordering = ["name"]
+        ordering = [by_name()]
         constraints = [
             models.UniqueConstraint(
                 Lower("name"),
@@ -575,6 +584,14 @@ class Mutual(models.Model):
         return f"{self.register}-{self.registration_number}"
 
     @property
+    def place(self):
+        """Return where it is based in words, each name once: 'Batley, Yorkshire and The Humber', 'London'."""
+        names = [self.town, self.region.name if self.region else ""]
+        return ", ".join(
+            name for i, name in enumerate(names) if name and name.lower() not in map(str.lower, names[:i])
+        )
+
+    @property
     def has_location(self):
         return self.latitude is not None and self.longitude is not None
 
@@ -597,9 +614,8 @@ class CommissionerQuerySet(models.QuerySet):
 
     def with_totals(self, year=None):
         """Annotate the published mutuals, contracts and known annual value of current contracts of each buyer."""
-        year = year or timezone.localdate().year
         published = Q(contracts__mutual__in=Mutual.objects.published().values("pk"))
-        current = Q(contracts__end_year__isnull=True) | Q(contracts__end_year__gte=year)
+        current = ContractQuerySet.current_condition(year, prefix="contracts__")
         return self.annotate(
             mutual_count=Count("contracts__mutual", filter=published, distinct=True),
             contract_count=Count("contracts", filter=published, distinct=True),
@@ -617,7 +633,7 @@ class CommissionerQuerySet(models.QuerySet):
         contracts = (
             Contract.objects.filter(mutual__in=Mutual.objects.published().values("pk"))
             .select_related("mutual")
-            .order_by("mutual__name", F("end_year").desc(nulls_last=True), "service")
+            .order_by(by_name("mutual__name"), F("end_year").desc(nulls_last=True), "service")
         )
         return (
             self.with_published_contracts()
@@ -644,7 +660,7 @@ class Commissioner(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["name"]
+        ordering = [by_name()]
 
     def __str__(self):
         return self.name
@@ -659,9 +675,29 @@ class Commissioner(models.Model):
 class ContractQuerySet(models.QuerySet):
     @staticmethod
     def current_condition(year=None, prefix=""):
-        """Return the condition for a contract (reached through `prefix`) not ended before `year` (this year by default)."""
+        """Return the condition for a contract (reached through `prefix`) current in `year` (this year by default).
+
+        Current: not ended before that year, and held by a mutual still trading then (see trading_condition()).
+        """
+        return ContractQuerySet.not_ended_condition(year, prefix) & ContractQuerySet.trading_condition(
+            year, f"{prefix}mutual__"
+        )
+
+    @staticmethod
+    def not_ended_condition(year=None, prefix=""):
+        """Return the condition for a contract (reached through `prefix`) not ended before `year`."""
         year = year or timezone.localdate().year
         return Q(**{f"{prefix}end_year__isnull": True}) | Q(**{f"{prefix}end_year__gte": year})
+
+    @staticmethod
+    def trading_condition(year=None, prefix=""):
+        """Return the condition for a mutual (reached through `prefix`) still trading in `year`.
+
+        A mutual that closed, merged or returned in-house holds no current contracts after that year, nor at all when
+        the year is not known.
+        """
+        year = year or timezone.localdate().year
+        return Q(**{f"{prefix}status": Mutual.Status.ACTIVE}) | Q(**{f"{prefix}status_year__gte": year})
 
     def current(self, year=None):
         """Return contracts that have not ended before `year` (this year by default)."""
@@ -835,13 +871,8 @@ class Source(models.Model):
 
     @property
     def label(self):
-        """Return the title, or the site and page the address points to."""
-        if self.title:
-            return self.title
-        parts = urlsplit(self.url)
-        host = parts.netloc.removeprefix("www.")
-        page = parts.path.rstrip("/").rsplit("/", 1)[-1]
-        return f"{host}: {page}" if page else host
+        """Return the page's title where known, else the name of the site it is on, e.g. 'gov.uk'."""
+        return self.title or urlsplit(self.url).hostname.removeprefix("www.")
 
 
 class Correction(models.Model):

@@ -3,6 +3,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils.functional import cached_property
 
+from .db import by_name
 from .models import Commissioner, Mutual, Region, Sector
 from .serializers import path_around_slug
 
@@ -39,7 +40,7 @@ class MutualSitemap(Sitemap):
     limit = 5000
 
     def items(self):
-        return Mutual.objects.published().only("slug", "updated_at").order_by("name")
+        return Mutual.objects.published().only("slug", "updated_at").order_by(by_name())
 
     @cached_property
     def path_parts(self):
@@ -62,14 +63,14 @@ class GroupSitemap(Sitemap):
         self.model = model
 
     def items(self):
-        return self.model.objects.order_by("name")
+        return self.model.objects.order_by(by_name())
 
 
 class CommissionerSitemap(Sitemap):
     """The buyers with at least one contract with a published mutual."""
 
     def items(self):
-        return Commissioner.objects.with_published_contracts().order_by("name")
+        return Commissioner.objects.with_published_contracts().order_by(by_name())
 
 
 SITEMAPS = {

@@ -14,6 +14,8 @@ from . import stats
 from .filters import MutualFilter
 from .forms import CorrectionForm
 from .models import Commissioner, Mutual, PublishedFigure, Region, Sector
+from .search import closest_names
+from .selection import describe
 
 PAGE_SIZE = 25
 
@@ -46,25 +48,39 @@ def home(request):
     return render(request, "directory/home.html", context)
 
 
-class MutualListView(FilterView):
+class SelectionMixin:
+    """A page of the listing's selection (the listing, the map): its filters, facets, words and what was ignored."""
+
     filterset_class = MutualFilter
-    template_name = "directory/mutual_list.html"
     strict = False
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {**super().get_filterset_kwargs(filterset_class), "data": self.request.GET}
+
+    def selection_context(self, count, page_message=None):
+        filterset = self.filterset
+        search = filterset.cleaned_data.get("q") or ""
+        unmatched = search and not count
+        return {
+            "selection": describe(filterset, count),
+            "search": search,
+            "suggestions": closest_names(filterset.selection_without("q"), search) if unmatched else [],
+            "ignored": [*filterset.messages, *filter(None, [page_message])],
+        }
+
+
+class MutualListView(SelectionMixin, FilterView):
+    template_name = "directory/mutual_list.html"
 
     def get_queryset(self):
         return Mutual.objects.published().for_listing()
 
-    def get_filterset_kwargs(self, filterset_class):
-        return {
-            **super().get_filterset_kwargs(filterset_class),
-            "data": self.request.GET,
-        }
-
     def get_context_data(self, **kwargs):
         facets = self.filterset.facets()
-        page_obj, page_message = paginate(self.request, self.object_list, count=self.filterset.count())
-        ignored = [*self.filterset.messages, *filter(None, [page_message])]
-        return super().get_context_data(page_obj=page_obj, ignored=ignored, facets=facets, **kwargs)
+        count = self.filterset.count()
+        page_obj, page_message = paginate(self.request, self.object_list, count=count)
+        context = self.selection_context(count, page_message)
+        return super().get_context_data(page_obj=page_obj, facets=facets, **context, **kwargs)
 
 
 class MutualDetailView(DetailView):

@@ -264,7 +264,7 @@ class PublicationActionTests:
         response = run_action(client, "publish", draft)
         draft.refresh_from_db()
         assert draft.is_published
-        assert "Published 1 mutual(s)." in response.text
+        assert "Published 1 mutual." in response.text
         latest = draft.history.latest()
         assert (latest.history_change_reason, latest.history_user) == ("Published.", editor)
         assert LogEntry.objects.get(object_id=str(draft.pk)).change_message == "Published."
@@ -275,7 +275,7 @@ class PublicationActionTests:
         response = run_action(client, "publish", draft)
         draft.refresh_from_db()
         assert not draft.is_published
-        assert "Not published, left as drafts: Half Made (it has no sources)." in response.text
+        assert "Not published, left as a draft: Half Made (it has no sources)." in response.text
 
     def test_unpublish_makes_a_draft(self, client, editor):
         mutual = MutualFactory(name="Going Private")

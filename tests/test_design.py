@@ -41,7 +41,7 @@ class PageTitleTests:
 
     def test_later_pages_of_a_listing_say_which_page_they_are(self, client, pages):
         response = client.get(reverse("directory:mutual-list"), {"sector": "health", "page": 2})
-        assert parse(response).find("head/title").text == f"Public service mutuals (page 2 of 2) – {SITE_NAME}"
+        assert parse(response).find("head/title").text == f"Health mutuals (page 2 of 2) – {SITE_NAME}"
 
 
 class LinkTextTests:

@@ -205,3 +205,15 @@ class FacetTests:
         facets = self.facets("region=north-west")
         assert facets["region"]["north-west"] == (1, True)
         assert facets["region"]["london"] == (1, False)
+
+
+class NameOrderTests:
+    def test_names_sort_ignoring_capitals_and_accents(self):
+        for name in ["Youth First", "focus independent adult social work CIC", "Émile Care", "Ealing Health", "apple"]:
+            MutualFactory(name=name)
+        filterset = MutualFilter({"sort": "name"}, queryset=Mutual.objects.published())
+        expected = ["apple", "Ealing Health", "Émile Care", "focus independent adult social work CIC", "Youth First"]
+        assert [mutual.name for mutual in filterset.qs] == expected
+        assert [mutual.name for mutual in Mutual.objects.all()] == expected
+        reverse_order = MutualFilter({"sort": "-name"}, queryset=Mutual.objects.published())
+        assert [mutual.name for mutual in reverse_order.qs] == expected[::-1]

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from directory.models import Contract, Mutual
-from tests.factories import ContractFactory, MutualFactory, SourceFactory
+from tests.factories import ContractFactory, MutualFactory, RegionFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -102,9 +102,9 @@ class ContractTests:
 
 
 class SourceTests:
-    def test_a_source_without_a_title_is_labelled_by_its_site_and_page(self):
-        source = SourceFactory(url="https://www.gov.uk/government/news/mutuals-support-programme-2-years-on")
-        assert source.label == "gov.uk: mutuals-support-programme-2-years-on"
+    def test_a_source_without_a_title_is_labelled_by_its_site(self):
+        source = SourceFactory(url="http://www.localgovernmentlawyer.co.uk/index.php?option=com_content&id=13983")
+        assert source.label == "localgovernmentlawyer.co.uk"
 
     def test_a_source_with_a_title_is_labelled_by_it(self):
         assert SourceFactory(title="Mutuals support programme").label == "Mutuals support programme"
@@ -112,3 +112,19 @@ class SourceTests:
     def test_a_source_is_listed_once_per_mutual(self):
         source = SourceFactory()
         assert violates_constraint(lambda: SourceFactory(mutual=source.mutual, url=source.url))
+
+
+class MutualPlaceTests:
+    @pytest.mark.parametrize(
+        ("town", "region", "place"),
+        [
+            ("London", "London", "London"),
+            ("Batley / Kirklees", "Yorkshire and The Humber", "Batley / Kirklees, Yorkshire and The Humber"),
+            ("", "North West", "North West"),
+            ("Leeds", None, "Leeds"),
+            ("", None, ""),
+        ],
+    )
+    def test_where_a_mutual_is_based_names_each_place_once(self, town, region, place):
+        mutual = MutualFactory(town=town, region=RegionFactory(name=region) if region else None)
+        assert mutual.place == place

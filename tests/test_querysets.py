@@ -2,6 +2,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db.models import F
 
 from directory.models import Contract, Mutual
 from tests.factories import ContractFactory, MutualFactory, RegionFactory, SectorFactory, SourceFactory
@@ -34,6 +35,38 @@ class AnnualValueTests:
         ContractFactory(mutual=mutual, value_gbp=Decimal("500000"), end_year=None)
         ContractFactory(mutual=mutual, value_gbp=Decimal("9000000"), start_year=2010, end_year=THIS_YEAR - 1)
         assert Mutual.objects.with_annual_value().get().annual_value == Decimal("1500000")
+
+    @pytest.mark.parametrize(
+        ("status", "status_year", "current"),
+        [
+            (Mutual.Status.CLOSED, THIS_YEAR - 4, False),
+            (Mutual.Status.MERGED, THIS_YEAR - 1, False),
+            (Mutual.Status.RETURNED_IN_HOUSE, None, False),
+            (Mutual.Status.CLOSED, THIS_YEAR, True),
+            (Mutual.Status.ACTIVE, None, True),
+        ],
+    )
+    def test_a_mutual_that_stopped_trading_holds_no_current_contracts_after_that_year(
+        self, status, status_year, current
+    ):
+        mutual = MutualFactory(status=status, status_year=status_year)
+        ContractFactory(mutual=mutual, value_gbp=Decimal("1000000"), start_year=2018, end_year=None)
+        expected = Decimal("1000000") if current else None
+        assert Mutual.objects.with_annual_value().get().annual_value == expected
+        assert Mutual.objects.all().headline_figures()["annual_value"] == expected
+        sorted_by = Mutual.objects.with_annual_value_order().annotate(value=F("annual_value_order"))
+        assert sorted_by.get().value == expected
+        assert Contract.objects.current().exists() is current
+
+    def test_the_next_contract_end_is_that_of_a_current_contract(self):
+        mutual = MutualFactory()
+        ContractFactory(mutual=mutual, end_year=THIS_YEAR - 1)
+        ContractFactory(mutual=mutual, end_year=THIS_YEAR + 3)
+        ContractFactory(mutual=mutual, end_year=THIS_YEAR + 1)
+        closed = MutualFactory(status=Mutual.Status.CLOSED, status_year=THIS_YEAR - 2)
+        ContractFactory(mutual=closed, end_year=THIS_YEAR + 1)
+        ends = dict(Mutual.objects.with_next_contract_end().values_list("pk", "next_contract_end"))
+        assert ends == {mutual.pk: THIS_YEAR + 1, closed.pk: None}
 
     def test_a_mutual_without_known_values_has_no_annual_value(self):
         mutual = MutualFactory()

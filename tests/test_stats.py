@@ -46,8 +46,13 @@ def world():
         year_spun_out=None,
         status=Mutual.Status.MERGED,
     )
+    # Returned in-house this year: its contracts count until the year ends.
     delta = MutualFactory(
-        name="Delta Health", primary_sector=health, year_spun_out=2016, status=Mutual.Status.RETURNED_IN_HOUSE
+        name="Delta Health",
+        primary_sector=health,
+        year_spun_out=2016,
+        status=Mutual.Status.RETURNED_IN_HOUSE,
+        status_year=year,
     )
     MutualFactory(name="Epsilon Libraries", primary_sector=libraries, region=london, year_spun_out=2012)
     draft = MutualFactory(
@@ -81,13 +86,17 @@ def independent_sums(group_keys, year):
         for key in group_keys(mutual):
             counts[key] += 1
             for contract in mutual.contracts.all():
-                if is_current(contract, year):
+                if is_current(contract, mutual, year):
                     values[key] += contract.annual_value_gbp
     return counts, values
 
 
-def is_current(contract, year):
-    return contract.annual_value_gbp is not None and (contract.end_year is None or contract.end_year >= year)
+def is_current(contract, mutual, year):
+    """A contract with a yearly value, not ended before `year`, of a mutual still trading then."""
+    trading = mutual.status == Mutual.Status.ACTIVE or (mutual.status_year or 0) >= year
+    return (
+        trading and contract.annual_value_gbp is not None and (contract.end_year is None or contract.end_year >= year)
+    )
 
 
 def rows_by_label(breakdown):
@@ -126,7 +135,7 @@ class StatisticsTests:
         for contract in Contract.objects.filter(mutual__is_published=True):
             label = contract.get_funding_type_display()
             funded[label].add(contract.mutual_id)
-            if is_current(contract, world["year"]):
+            if is_current(contract, contract.mutual, world["year"]):
                 values[label] += contract.annual_value_gbp
         counts = Counter({label: len(mutuals) for label, mutuals in funded.items()})
         with_funding = set().union(*funded.values())
@@ -135,11 +144,21 @@ class StatisticsTests:
 
     def test_totals_are_the_whole_directory_and_a_whole_life_value_counts_by_its_years(self, world):
         totals = stats.Statistics(Mutual.objects.published()).totals
-        # Alpha: £1m a year plus £3m over three years; Delta: £2.5m a year with no end. Beta's contract ended.
+        # Alpha: £1m a year plus £3m over three years; Delta: £2.5m a year until it returned in-house this year.
+        # Beta's contract ended.
         assert totals["value"] == Decimal("4500000")
         assert totals["valued"] == 2
         assert (totals["count"], totals["active"], totals["ended"]) == (5, 2, 3)
         assert totals["by_status"] == {"active": 2, "closed": 1, "merged": 1, "returned_in_house": 1}
+
+    def test_a_contract_of_a_mutual_that_closed_years_ago_is_not_current(self, world, client):
+        closed = MutualFactory(name="Gone Since CIC", status=Mutual.Status.CLOSED, status_year=world["year"] - 4)
+        ContractFactory(mutual=closed, value_gbp=Decimal("7000000"), start_year=2018, end_year=None)
+        statistics = stats.Statistics(Mutual.objects.published())
+        closed_row = next(row for row in statistics.status.rows if row.key == "closed")
+        assert (closed_row.count, closed_row.value) == (2, None)
+        assert statistics.totals["value"] == Decimal("4500000")
+        assert "£11.5m" not in client.get(reverse("directory:home")).text
 
     def test_a_draft_never_counts(self, world, client):
         statistics = stats.Statistics(Mutual.objects.published())

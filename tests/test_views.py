@@ -44,7 +44,7 @@ class MutualListViewTests:
         assert response.status_code == 200
         assert "Active Health CIC" in response.text
         assert "Long Gone CIC" not in response.text
-        assert ">1 mutual" in response.text
+        assert ">1 public service mutual<" in response.text
 
     def test_it_shows_closed_mutuals_as_closed_when_asked_for_all(self, client):
         MutualFactory(name="Long Gone CIC", status=Mutual.Status.CLOSED)
@@ -67,7 +67,7 @@ class MutualListViewTests:
         response = client.get(self.url, {"region": "london"})
         assert 'value="london" checked' in response.text
         assert 'North West <span class="app-count">(1)</span>' in response.text
-        assert ">1 mutual" in response.text
+        assert ">1 public service mutual in London<" in response.text
 
     def test_the_url_of_a_selection_can_be_shared(self, client):
         MutualFactory(name="Kept Mutual", primary_sector=SectorFactory(name="Libraries"))
@@ -293,4 +293,4 @@ class FormsAsBrowsersSendThemTests:
         names += ["spun_out_from", "spun_out_to", "ending_within", "status", "sort", "page"]
         response = client.get(reverse("directory:mutual-list"), dict.fromkeys(names, ""))
         assert "Part of your search was ignored" not in response.text
-        assert ">4 mutuals" in response.text
+        assert ">4 public service mutuals" in response.text

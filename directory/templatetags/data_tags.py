@@ -1,7 +1,6 @@
 import re
 
 from django import template
-from django.http import QueryDict
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
@@ -10,15 +9,8 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def selection_query(context):
-    """Return the listing's query string for its exports: without `page`, and without the values the listing ignored."""
-    request, filterset = context["request"], context["filter"]
-    query = QueryDict(mutable=True)
-    for name, values in request.GET.lists():
-        if name == "page" or name in filterset.errors:
-            continue
-        chosen = filterset.data.getlist(name) if name in filterset.filters else [value for value in values if value]
-        query.setlist(name, chosen)
-    encoded = query.urlencode()
+    """Return the query string of the selection in force, for links to its other views and downloads."""
+    encoded = context["filter"].query_in_force().urlencode()
     return f"?{encoded}" if encoded else ""
 
 

@@ -116,7 +116,7 @@ class AxeTests:
         open_page(page, pages["listing"], console_errors)
         assert axe_report(page) == ""
         page.get_by_text("Filters", exact=True).click()
-        page.get_by_label("Health").wait_for()
+        page.get_by_role("checkbox", name="Health").wait_for()
         assert axe_report(page) == ""
 
     def test_the_map_with_a_popup_open(self, page, pages, console_errors, world):

@@ -3,6 +3,10 @@
 (function () {
   "use strict";
 
+  var TILES_FAILED =
+    "The map's background could not load, so it shows no streets or places. " +
+    "Type the latitude and longitude instead; clicking the map still sets them.";
+
   function readPoint(latitude, longitude) {
     var lat = parseFloat(latitude.value);
     var lng = parseFloat(longitude.value);
@@ -22,6 +26,24 @@
     return option ? option.text : select.value;
   }
 
+  // Without its tiles the map is a blank grey box: say so, as the public map does. data-tiles tells tests when the
+  // tiles have settled ("loaded" or "failed").
+  function watchTiles(container, mapElement, tiles) {
+    var notice = document.createElement("p");
+    notice.className = "location-picker__notice";
+    notice.setAttribute("role", "status");
+    mapElement.before(notice);
+    tiles.once("tileerror", function () {
+      container.dataset.tiles = "failed";
+      notice.textContent = TILES_FAILED;
+    });
+    tiles.on("load", function () {
+      if (!container.dataset.tiles) {
+        container.dataset.tiles = "loaded";
+      }
+    });
+  }
+
   function setUp(container) {
     var config = JSON.parse(document.getElementById(container.dataset.locationPicker).textContent);
     var latitude = document.getElementById(config.fields.latitude);
@@ -31,8 +53,9 @@
     if (!latitude || !longitude || typeof L === "undefined") {
       return;
     }
-    var map = L.map(container.querySelector(".location-picker__map"), { scrollWheelZoom: false });
-    L.tileLayer(config.tileUrl, { attribution: config.attribution, maxZoom: 19 }).addTo(map);
+    var mapElement = container.querySelector(".location-picker__map");
+    var map = L.map(mapElement, { scrollWheelZoom: false });
+    watchTiles(container, mapElement, L.tileLayer(config.tileUrl, { attribution: config.attribution, maxZoom: 19 }).addTo(map));
     var marker = null;
 
     function place(point) {

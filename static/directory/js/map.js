@@ -7,6 +7,7 @@
   const DETAIL_ZOOM = { approximate: 11, exact: 15 };
   const SHOW_ZOOM = 12; // "Show on map" for a large selection: close enough that most areas hold points, not groups.
   const CLUSTER_ZOOM = 7; // As directory/map.py: the zoom at which a cell of the server's grid is 1° high.
+  const PHONE = window.matchMedia("(max-width: 40.0525em)"); // GOV.UK Frontend's mobile breakpoint, as in map.css.
   const TILE_FAILURE = "The map's background could not load. The markers and the list below still work.";
   const REDUCED_MOTION = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
@@ -43,6 +44,13 @@
     row.appendChild(element("dd", null, description));
   }
 
+  /* Where a mutual is based, each name once: "Batley, Yorkshire and The Humber", "London". */
+  function placeText(properties) {
+    const names = [properties.town, properties.region && properties.region.name].filter(Boolean);
+    const unique = names.filter((name, index) => !names.slice(0, index).some((earlier) => earlier.toLowerCase() === name.toLowerCase()));
+    return unique.join(", ") || "not known";
+  }
+
   function locationText(properties) {
     const note = properties.location_note ? ", " + properties.location_note : "";
     return (properties.approximate ? "approximate" : "street address") + note;
@@ -54,7 +62,7 @@
     const facts = popup.appendChild(element("dl", "govuk-body-s app-popup__facts"));
     const sectors = properties.sectors.map((sector) => sector.name);
     addFact(facts, sectors.length > 1 ? "Sectors" : "Sector", sectors.join(", "));
-    addFact(facts, "Town", (properties.town || "not known") + (properties.region ? ", " + properties.region.name : ""));
+    addFact(facts, "Where", placeText(properties));
     addFact(facts, "Status", properties.status_label);
     addFact(facts, "Location", locationText(properties));
     const more = popup.appendChild(element("p", "govuk-body-s govuk-!-margin-bottom-0"));
@@ -168,10 +176,13 @@
     });
   }
 
+  /* A cluster is drawn at the mean of its mutuals, nearer to its neighbours than the radius it gathers them from: at
+     45px, 40px circles overlapped. On a phone the view may stop between zoom levels (fitToMutuals), where the plugin
+     clusters for the nearest whole level, up to 30% closer together on screen. */
   function clusterGroup() {
     return L.markerClusterGroup({
       showCoverageOnHover: false,
-      maxClusterRadius: 45,
+      maxClusterRadius: PHONE.matches ? 80 : 60,
       spiderfyOnMaxZoom: true,
       animate: !REDUCED_MOTION,
       iconCreateFunction: clusterIcon,
@@ -199,14 +210,20 @@
     return { layer, markers };
   }
 
+  /* Fit the view to the mutuals, with room for the icons: markers stand 36px above their point, clusters are 40px
+     round. On a phone a whole zoom level less than what fits leaves the mutuals in a quarter of the box, so the fit
+     there stops at quarter levels. (A large selection keeps whole levels: the server's grid is made for them.) */
+  function fitToMutuals(map, bounds) {
+    if (PHONE.matches) map.options.zoomSnap = 0.25;
+    map.fitBounds(bounds, { paddingTopLeft: [24, 40], paddingBottomRight: [24, 24], maxZoom: FIT_MAX_ZOOM, animate: false });
+  }
+
   /* Every mutual of the selection is on the page: draw them all and cluster them here. */
   function initDirectoryMap(map, container, glyphs) {
     const data = readJSON("map-data");
     const cluster = clusterGroup();
     const { layer, markers } = mutualMarkers(data, glyphs, popupOptions(container));
-    if (markers.size) {
-      map.fitBounds(layer.getBounds(), { padding: [30, 30], maxZoom: FIT_MAX_ZOOM, animate: false });
-    }
+    if (markers.size) fitToMutuals(map, layer.getBounds());
     // Clustered after the view is set, so that no zoom animation is still running when the map says it is ready.
     cluster.addLayers(layer.getLayers());
     keepFocusInClusters(cluster, container);

@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator, URLValidator
 from django.db import models
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, Greatest, Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -196,6 +196,18 @@ class MutualQuerySet(models.QuerySet):
             "annual_value": value["total"],
             "mutuals_with_value": value["mutuals"],
         }
+
+    def extent(self):
+        """Return how many of these mutuals have a location, and the box [[south, west], [north, east]] around them."""
+        box = self.order_by().aggregate(
+            located=Count("latitude"),
+            south=Min("latitude"),
+            west=Min("longitude"),
+            north=Max("latitude"),
+            east=Max("longitude"),
+        )
+        bounds = [[box["south"], box["west"]], [box["north"], box["east"]]] if box["located"] else None
+        return {"located": box["located"], "bounds": bounds}
 
     def with_last_changed(self):
         """Annotate `last_changed`: when an editor last changed the mutual, its contract values or its sources."""
@@ -627,6 +639,13 @@ class CommissionerQuerySet(models.QuerySet):
         kinds = [kind for kind, _ in Commissioner.Kind.choices]
         order = models.Case(*(models.When(kind=kind, then=position) for position, kind in enumerate(kinds)))
         return self.with_published_contracts().with_totals().order_by(order, "name")
+
+    def for_api(self):
+        """Return the buyers of published mutuals with those contracts, for the API's list of buyers."""
+        published = Contract.objects.filter(mutual__in=Mutual.objects.published())
+        return self.filter(Exists(published.filter(commissioner=OuterRef("pk")))).prefetch_related(
+            models.Prefetch("contracts", published.select_related("mutual"), to_attr="published_contracts")
+        )
 
     def for_detail(self):
         """Return buyers with their totals and their contracts with published mutuals, for a buyer's page."""

@@ -4,7 +4,7 @@ import csv
 from collections import defaultdict
 from datetime import date, datetime
 from decimal import Decimal
-from itertools import islice
+from itertools import chain, islice
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -99,7 +99,7 @@ def mutual_csv(request):
         mutuals = strict_selection(request.GET, Mutual.objects.published().with_annual_value())
     except InvalidSelection as error:
         return errors_response(error.errors)
-    response = StreamingHttpResponse(csv_lines(mutuals, request), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(started(csv_lines(mutuals, request)), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="mutuals-{timezone.localdate():%Y-%m-%d}.csv"'
     return with_data_headers(response)
 
@@ -110,8 +110,15 @@ def mutual_json(request):
         mutuals = strict_selection(request.GET, Mutual.objects.published().for_detail())
     except InvalidSelection as error:
         return errors_response(error.errors)
-    response = StreamingHttpResponse(json_document(mutuals, request), content_type="application/json")
+    response = StreamingHttpResponse(started(json_document(mutuals, request)), content_type="application/json")
     return with_data_headers(response)
+
+
+def started(chunks):
+    """Return a streamed body with its head and first batch already made, so that a database that cannot be reached
+    gives an error response (503) before the first byte rather than a 200 cut short."""
+    chunks = iter(chunks)
+    return chain(list(islice(chunks, 2)), chunks)
 
 
 def json_document(mutuals, request):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 from django_filters.views import FilterView
 
-from .exports import CHUNK_SIZE, attach_related, batched, errors_response, with_data_headers
+from .exports import CHUNK_SIZE, attach_related, batched, errors_response, started, with_data_headers
 from .filters import InvalidSelection, MutualFilter, strict_selection
 from .models import Mutual
 from .serializers import region_reference, slug_url, text
@@ -165,7 +165,7 @@ def mutual_geojson(request):
         mutuals = strict_selection(request.GET, Mutual.objects.published().for_map())
     except InvalidSelection as invalid:
         return errors_response(invalid.errors)
-    response = StreamingHttpResponse(geojson_document(mutuals, request), content_type="application/geo+json")
+    response = StreamingHttpResponse(started(geojson_document(mutuals, request)), content_type="application/geo+json")
     return with_data_headers(response)
 
 

@@ -240,7 +240,10 @@ LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "mutuals_site.ops.logs.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "mutuals_site.ops.logs.RequestIdFilter"},
+        "database_down": {"()": "mutuals_site.ops.logs.DatabaseDownFilter"},
+    },
     "formatters": {"json": {"()": "mutuals_site.ops.logs.JsonFormatter"}},
     "handlers": {
         "stdout": {
@@ -254,7 +257,7 @@ LOGGING = {
     "loggers": {
         # The request log says the same in one structured line; 5xx errors are still logged, with tracebacks.
         "django.server": {"level": "WARNING"},
-        "django.request": {"level": "ERROR"},
+        "django.request": {"level": "ERROR", "filters": ["database_down"]},
         # Scanners send wrong Host headers all day; the request log already shows each one's 400.
         "django.security.DisallowedHost": {"handlers": [], "propagate": False},
     },

@@ -28,3 +28,22 @@ class JsonFormatter(BaseJsonFormatter):
             json_ensure_ascii=False,
             **kwargs,
         )
+
+
+class DatabaseDownFilter(logging.Filter):
+    """Log a request that failed because the database cannot be reached as one warning line, without a traceback.
+
+    While the database is away every such request fails the same way; its 503 is expected, and the health check and
+    the first lines already say why.
+    """
+
+    def filter(self, record):
+        from .errors import DATABASE_ERRORS
+
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, DATABASE_ERRORS):
+            record.exc_info = record.exc_text = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            reason = (str(error).strip() or type(error).__name__).splitlines()[0]
+            record.msg = f"{record.msg} (database unreachable: {reason})"
+        return True

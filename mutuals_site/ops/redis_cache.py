@@ -5,6 +5,7 @@ import threading
 import time
 from functools import wraps
 
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 
@@ -80,19 +81,19 @@ class FailSoftRedisCache(RedisCache):
         return values
 
     @fail_soft(lambda key, *args, **kwargs: None)
-    def set(self, key, value, timeout=RedisCache.default_timeout, version=None):
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return super().set(key, value, timeout, version)
 
     @fail_soft(lambda data, *args, **kwargs: list(data))
-    def set_many(self, data, timeout=RedisCache.default_timeout, version=None):
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         return super().set_many(data, timeout, version)
 
     @fail_soft(lambda key, *args, **kwargs: True)
-    def add(self, key, value, timeout=RedisCache.default_timeout, version=None):
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return super().add(key, value, timeout, version)
 
     @fail_soft(lambda key, *args, **kwargs: False)
-    def touch(self, key, timeout=RedisCache.default_timeout, version=None):
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
         return super().touch(key, timeout, version)
 
     @fail_soft(lambda key, *args, **kwargs: False)

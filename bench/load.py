@@ -176,6 +176,7 @@ def main():
     parser.add_argument("--threads", type=int, default=1, help="wrk threads per server")
     parser.add_argument("--edit-every", type=float, default=3, help="seconds between the editor's saves")
     parser.add_argument("--ports", default="8301 8302")
+    parser.add_argument("--redis-port", type=int, default=6395, help="for the cluster's own Redis, unless CACHE_URL")
     parser.add_argument("--log", default="/tmp/bench-load-cluster.log")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     args = parser.parse_args()
@@ -190,6 +191,7 @@ def main():
     paths = workload()
     ports = [int(port) for port in args.ports.split()]
     env = {**os.environ, "CLUSTER_PORTS": args.ports, "PYTHON": sys.executable, "LOG_LEVEL": "WARNING"}
+    env.setdefault("REDIS_PORT", str(args.redis_port))
     with open(args.log, "w") as log:
         cluster = subprocess.Popen(
             [str(BASE_DIR / "scripts" / "run-cluster")], cwd=BASE_DIR, env=env, stdout=log, stderr=log,

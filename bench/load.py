@@ -36,6 +36,10 @@ paths = {%s}
 request = function()
     return wrk.format("GET", paths[math.random(#paths)], {["Host"] = "%s"})
 end
+-- A person reads a page before asking for the next: a pause of 0 to twice THINK_MS, THINK_MS on average.
+delay = function()
+    return math.random(0, 2 * %d)
+end
 """
 
 
@@ -161,8 +165,8 @@ def run_wrk(port, script, args):
         f"-t{args.threads}",
         f"-c{args.connections}",
         f"-d{round(args.minutes * 60)}s",
-        "--timeout",
-        "10s",
+        # As long as gunicorn gives a request (GUNICORN_TIMEOUT): slower is an error in the server's eyes too.
+        f"--timeout={os.environ.get('GUNICORN_TIMEOUT', '30')}s",
     ]
     command += ["--latency", "-s", script, f"http://127.0.0.1:{port}"]
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -174,6 +178,7 @@ def main():
     parser.add_argument("--synthetic", type=int, default=1000, help="synthetic mutuals to have besides the seed data")
     parser.add_argument("--connections", type=int, default=32, help="wrk connections per server")
     parser.add_argument("--threads", type=int, default=1, help="wrk threads per server")
+    parser.add_argument("--think", type=float, default=2, help="mean seconds each client waits between requests")
     parser.add_argument("--edit-every", type=float, default=3, help="seconds between the editor's saves")
     parser.add_argument("--ports", default="8301 8302")
     parser.add_argument("--redis-port", type=int, default=6395, help="for the cluster's own Redis, unless CACHE_URL")
@@ -208,7 +213,7 @@ def main():
             if bad:
                 sys.exit(f"before the run, these did not answer 200: {bad}")
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-            script.write(LUA % (", ".join(f'"{path}"' for path in paths), HOST))
+            script.write(LUA % (", ".join(f'"{path}"' for path in paths), HOST, round(args.think * 1000)))
         watcher = Watcher(ports, credentials, args.edit_every, max_age)
         editing = threading.Thread(target=watcher.run, daemon=True)
         started = time.monotonic()
@@ -264,7 +269,8 @@ def report(args, paths, ports, outputs, watcher, max_age):
         f"Data: {Mutual.objects.published().count():,} published mutuals ({args.synthetic:,} synthetic). Two servers"
         f" (scripts/run-cluster: gunicorn -w {os.environ.get('GUNICORN_WORKERS', '2')} each, one PostgreSQL, one"
         f" Redis), DATA_VERSION_MAX_AGE={max_age:g}. wrk -t{args.threads} -c{args.connections} per server for"
-        f" {args.minutes:g} minutes over {len(paths)} paths at random (pages, searches, filtered listings, downloads"
+        f" {args.minutes:g} minutes, each client pausing {args.think:g} s on average between requests, over"
+        f" {len(paths)} paths at random (pages, searches, filtered listings, downloads"
         f" of selections, GeoJSON, the API); an editor saving a mutual every {args.edit_every:g} s through each"
         " server in turn.\n"
     )

@@ -13,9 +13,10 @@ from mutuals_site.ops.settings_helpers import cache_config, database_config, til
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-if (BASE_DIR / ".env").is_file():
+ENV_FILE = Path(os.environ.get("ENV_FILE", BASE_DIR / ".env"))
+if ENV_FILE.is_file():
     # Variables already in the environment win over the file.
-    env.read_env(BASE_DIR / ".env")
+    env.read_env(ENV_FILE)
 
 DEBUG = env.bool("DEBUG", default=False)
 

@@ -70,7 +70,9 @@ class BuildFixturesTests:
 
         assert output.read_text() == (Path(settings.BASE_DIR) / "fixtures" / "mutuals.json").read_text()
         assert "build_fixtures: 100%" in progress.getvalue() and "4/4" in progress.getvalue()
-        assert summary.getvalue().startswith(f"Wrote {output}: 409 records (9 region, 11 sector, 27 commissioner, 79 mutual")
+        assert summary.getvalue().startswith(
+            f"Wrote {output}: 409 records (9 region, 11 sector, 27 commissioner, 79 mutual"
+        )
 
 
 class ParseCountTests:

@@ -170,9 +170,7 @@ class ComposeFileTests:
         command = services["redis"]["command"]
         assert command[command.index("--maxmemory-policy") + 1] == "allkeys-lru"
 
-    def test_the_proxy_terminates_tls_and_balances_over_both_servers_without_dropping_them_on_healthz(
-        self, services
-    ):
+    def test_the_proxy_terminates_tls_and_balances_over_both_servers_without_dropping_them_on_healthz(self, services):
         proxy = services["proxy"]
         assert proxy["image"].startswith("caddy:")
         assert "443:443" in proxy["ports"] and "80:80" in proxy["ports"]

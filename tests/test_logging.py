@@ -84,3 +84,12 @@ class DatabaseDownLogTests:
         assert line["level"] == "WARNING"
         assert "exception" not in line
         assert line["message"] == "Service Unavailable: /mutuals/ (database unreachable: connection refused)"
+
+
+def test_manage_py_commands_print_no_django_axes_banner():
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "mutuals_site.settings", "AXES_ENABLED": "true"}
+    out = subprocess.run(
+        [sys.executable, "manage.py", "check"], env=env, cwd=BASE_DIR, capture_output=True, text=True, check=True
+    )
+    assert "AXES" not in out.stdout + out.stderr
+    assert out.stdout.startswith("System check identified no issues")

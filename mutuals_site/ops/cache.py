@@ -4,7 +4,7 @@ database while it cannot be reached."""
 import hashlib
 import time
 from contextvars import ContextVar
-from datetime import datetime
+from datetime import UTC, datetime
 from datetime import time as midnight_time
 from functools import partial
 
@@ -143,7 +143,7 @@ class Entry:
         if self.has_nonce:
             body = body.replace(NONCE_PLACEHOLDER, str(request.csp_nonce).encode())
         if stale and self.is_html():
-            made = timezone.localtime(timezone.make_aware(datetime.fromtimestamp(self.made)))
+            made = timezone.localtime(datetime.fromtimestamp(self.made, tz=UTC))
             notice = loader.render_to_string("ops/stale_notice.html", {"made": made})
             body = body.replace(STALE_NOTICE_SLOT, notice.encode(), 1)
         response = HttpResponse(body, status=self.status)

@@ -4,7 +4,7 @@ import csv
 from collections import defaultdict
 from datetime import date, datetime
 from decimal import Decimal
-from itertools import islice
+from itertools import chain, islice
 
 from django.core.serializers.json import DjangoJSONEncoder
 
@@ -61,6 +61,13 @@ def attach_related(mutuals, *relations):
     related = {name: group(RELATED[name](pks)) for name in relations or RELATED}
     for mutual in mutuals:
         mutual._prefetched_objects_cache = {name: by_mutual[mutual.pk] for name, by_mutual in related.items()}
+
+
+def started(chunks):
+    """Return a streamed body with its head and first batch already made, so that a database that cannot be reached
+    gives an error response (503) before the first byte rather than a 200 cut short."""
+    chunks = iter(chunks)
+    return chain(list(islice(chunks, 2)), chunks)
 
 
 def json_document(mutuals, request):

@@ -9,7 +9,7 @@ from ..geojson import BoundingBox, area_document, geojson_document, parse_zoom
 from ..models import Mutual
 from ..responses import data_response, errors_response, with_data_headers
 from ..selection import InvalidSelection, strict_selection
-from ..streaming import csv_lines, json_document
+from ..streaming import csv_lines, json_document, started
 
 
 def streamed(request, queryset, document, content_type):
@@ -18,7 +18,7 @@ def streamed(request, queryset, document, content_type):
         mutuals = strict_selection(request.GET, queryset)
     except InvalidSelection as error:
         return errors_response(error.errors)
-    return with_data_headers(StreamingHttpResponse(document(mutuals, request), content_type=content_type))
+    return with_data_headers(StreamingHttpResponse(started(document(mutuals, request)), content_type=content_type))
 
 
 @require_safe

@@ -21,6 +21,8 @@ import urllib.request
 from datetime import date
 from pathlib import Path
 
+from tqdm import tqdm
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Addresses from DESIGN.md that are benchmarked when they answer 200 (others' work may not be merged yet).
 OPTIONAL_PATHS = [
@@ -81,6 +83,23 @@ def fetch(url):
         return error.code, 0
 
 
+def wrk_summary(out):
+    """Return what wrk --latency printed: requests, requests/s, p50 and p99 in ms, and its errors."""
+    latency = {p: float(v) * UNITS[u] for p, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)}
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    summary = {
+        "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": latency["50"],
+        "p99": latency["99"],
+        "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
+        "socket_errors": sum(map(int, sockets.groups())) if sockets else 0,
+    }
+    summary["errors"] = summary["non_2xx"] + summary["socket_errors"]
+    return summary
+
+
 def wrk(url, duration, connections, threads):
     out = subprocess.run(
         ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "--latency", url],
@@ -88,10 +107,8 @@ def wrk(url, duration, connections, threads):
         text=True,
         check=True,
     ).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    latency = {p: float(v) * UNITS[u] for p, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)}
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return rps, latency["50"], latency["99"], int(errors.group(1)) if errors else 0
+    summary = wrk_summary(out)
+    return summary["rps"], summary["p50"], summary["p99"], summary["non_2xx"]
 
 
 def combine(runs):
@@ -166,7 +183,9 @@ def run(args, paths, cached):
             elif status != 404:
                 skipped.append(f"{name} (`{path}`): {status} after {seconds:.1f} s, not load-tested")
         results = []
-        for name, path, size in answering:
+        progress = tqdm(answering, desc=f"page cache {'on' if cached else 'off'}", unit="page", disable=args.quiet)
+        for name, path, size in progress:
+            progress.set_postfix_str(path[:40], refresh=False)
             static = static_file_near(size)
             static_size = fetch(base + static)[1]
             fetch(base + path)  # Warm up: fills the page cache when it is on.
@@ -209,6 +228,7 @@ def main():
     parser.add_argument("--only", choices=["cached", "uncached"], help="run one mode only")
     parser.add_argument("--max-seconds", type=float, default=5, help="skip URLs whose first request takes longer")
     parser.add_argument("--log", default="/tmp/bench-gunicorn.log")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary on standard error")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))  # So gunicorn is stopped too.
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
@@ -236,6 +256,15 @@ def main():
             for line in skipped:
                 print(f"- {line}")
             print(flush=True)
+            if not args.quiet:
+                ratios = [r[3] / r[9] for r in results]
+                errors = sum(r[6] for r in results)
+                print(
+                    f"page cache {'on' if mode == 'cached' else 'off'}: {len(results)} pages measured,"
+                    f" {len(skipped)} skipped, {min(ratios, default=0):.0%}–{max(ratios, default=0):.0%} of the"
+                    f" static file's requests/s, {errors} non-2xx answers",
+                    file=sys.stderr,
+                )
 
 
 if __name__ == "__main__":

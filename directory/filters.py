@@ -1,15 +1,12 @@
 import unicodedata
-from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlencode
 
 import django_filters
 from django import forms
-from django.db.models import Count, Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.http import QueryDict
 from django.utils import timezone
-
-from mutuals_site.ops.cache import for_data_version
 
 from .db import by_name
 from .models import Commissioner, Contract, Mutual, Region, Sector
@@ -50,32 +47,6 @@ CHOICE_FILTERS = (
 
 class IntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
-
-
-@dataclass
-class FacetOption:
-    value: str
-    label: str
-    count: int
-    selected: bool
-
-
-@dataclass
-class Facet:
-    name: str
-    label: str
-    options: list
-    multiple: bool = True
-    default: str = ""
-
-    @property
-    def has_selection(self):
-        return any(option.selected for option in self.options)
-
-    @property
-    def visible_options(self):
-        """Return the options worth offering: those with mutuals, and any already chosen."""
-        return [option for option in self.options if option.count or option.selected]
 
 
 class LenientFilterSet(django_filters.FilterSet):
@@ -144,27 +115,6 @@ class LenientFilterSet(django_filters.FilterSet):
             if other not in (name, "sort"):
                 queryset = self.filters[other].filter(queryset, value)
         return queryset
-
-
-class InvalidSelection(ValueError):
-    """Query parameters that a data format cannot ignore quietly."""
-
-    def __init__(self, problems):
-        self.problems = problems
-        self.errors = [
-            {"parameter": name, "message": f"Invalid {name} “{shorten(value)}”: {reason}"}
-            for name, value, reason in problems
-        ]
-        self.messages = [error["message"] for error in self.errors]
-        super().__init__("; ".join(self.messages))
-
-
-def strict_selection(data, queryset):
-    """Return the filtered queryset for data formats and the API; raise InvalidSelection naming bad parameters."""
-    filterset = MutualFilter(data, queryset=queryset)
-    if filterset.problems:
-        raise InvalidSelection(filterset.problems)
-    return filterset.qs
 
 
 def without_empty_values(data):
@@ -328,14 +278,6 @@ class MutualFilter(LenientFilterSet):
     def default_sort(self):
         return RELEVANCE if self.cleaned_data.get("q") else "name"
 
-    def count(self):
-        """Return how many mutuals are selected, from the status facet's counts once facets() has made them."""
-        status = self.cleaned_data.get("status")
-        counts = getattr(self, "status_counts", None)
-        if counts is None or not status:
-            return self.qs.count()
-        return sum(counts.values()) if status == ALL_STATUSES else counts.get(status, 0)
-
     def selection_key(self):
         """Return the valid filters as plain, sorted values: the same selection gives the same key, whatever the page or order."""
         key = []
@@ -345,79 +287,6 @@ class MutualFilter(LenientFilterSet):
             values = value if isinstance(value, list | tuple) or hasattr(value, "model") else [value]
             key.append((name, sorted(str(getattr(v, "pk", v)) for v in values)))
         return key
-
-    def facet_counts(self):
-        """Return the counts behind the facets: by sector, region, legal form, funding and status."""
-        # Group the selection's rows (index-only scans) rather than join each group to it: much faster at 100k.
-        sector_counts = dict(
-            Mutual.sectors.through.objects.filter(mutual__in=self.selection_without("sector").values("pk"))
-            .order_by()
-            .values_list("sector")
-            .annotate(count=Count("mutual"))
-        )
-        return (
-            sector_counts,
-            self.selection_without("region").count_by("region"),
-            self.selection_without("legal_form").count_by("legal_form"),
-            self.selection_without("funding").count_by_funding(),
-            self.selection_without("status").count_by("status"),
-        )
-
-    def facets(self):
-        """Return the sector, region, legal form, funding and status options with counts for the selection."""
-        data = self.cleaned_data
-        sector_counts, region_counts, legal_forms, funding, statuses = for_data_version(
-            "listing-facets", self.selection_key(), self.facet_counts
-        )
-        self.status_counts = statuses
-        sectors = [(s, sector_counts.get(s.pk, 0)) for s in Sector.objects.order_by(by_name())]
-        regions = [(r, region_counts.get(r.pk, 0)) for r in Region.objects.order_by(by_name())]
-        chosen_sectors = {sector.slug for sector in data.get("sector") or []}
-        chosen_regions = {region.slug for region in data.get("region") or []}
-        return [
-            Facet(
-                "sector",
-                "Sector",
-                [FacetOption(s.slug, s.name, count, s.slug in chosen_sectors) for s, count in sectors],
-            ),
-            Facet(
-                "region",
-                "Region",
-                [FacetOption(r.slug, r.name, count, r.slug in chosen_regions) for r, count in regions],
-            ),
-            choice_facet(
-                "legal_form",
-                "Legal form",
-                Mutual.LegalForm.choices,
-                legal_forms,
-                data.get("legal_form"),
-            ),
-            choice_facet(
-                "funding",
-                "Funding",
-                Contract.FundingType.choices,
-                funding,
-                data.get("funding"),
-            ),
-            status_facet(statuses, data.get("status") or Mutual.Status.ACTIVE),
-        ]
-
-
-def choice_facet(name, label, choices, counts, chosen):
-    chosen = set(chosen or [])
-    return Facet(
-        name,
-        label,
-        [FacetOption(value, text, counts.get(value, 0), value in chosen) for value, text in choices],
-    )
-
-
-def status_facet(counts, chosen):
-    facet = choice_facet("status", "Status", Mutual.Status.choices, counts, [chosen])
-    facet.options.append(FacetOption(ALL_STATUSES, "All", sum(counts.values()), chosen == ALL_STATUSES))
-    facet.multiple = False
-    facet.default = Mutual.Status.ACTIVE
-    return facet
 
 
 def with_annual_value(queryset):

@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator, URLValidator
 from django.db import models
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, Greatest, Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +23,7 @@ UK_POSTCODE = r"^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}$"
 WEB_ADDRESS = r"^https?://"
 WEB_ADDRESS_MESSAGE = "Enter a full web address starting with http:// or https://, e.g. https://www.example.org/."
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
+MONEY_FIELD = {"max_digits": 14, "decimal_places": 2}
 
 
 def year_field(verbose_name, help_text):
@@ -145,7 +145,7 @@ class MutualQuerySet(models.QuerySet):
         """Annotate `annual_value`: the sum of annual equivalents of contracts current in `year`."""
         contracts = Contract.objects.filter(mutual=OuterRef("pk")).current(year)
         total = contracts.order_by().values("mutual").annotate(total=Sum("annual_value_gbp")).values("total")
-        return self.annotate(annual_value=Subquery(total, output_field=models.DecimalField(**MONEY)))
+        return self.annotate(annual_value=Subquery(total, output_field=models.DecimalField(**MONEY_FIELD)))
 
     def with_next_contract_end(self, year=None):
         """Annotate `next_contract_end`: the earliest end year, `year` or later, of the contracts current then."""
@@ -196,6 +196,18 @@ class MutualQuerySet(models.QuerySet):
             "annual_value": value["total"],
             "mutuals_with_value": value["mutuals"],
         }
+
+    def extent(self):
+        """Return how many of these mutuals have a location, and the box [[south, west], [north, east]] around them."""
+        box = self.order_by().aggregate(
+            located=Count("latitude"),
+            south=Min("latitude"),
+            west=Min("longitude"),
+            north=Max("latitude"),
+            east=Max("longitude"),
+        )
+        bounds = [[box["south"], box["west"]], [box["north"], box["east"]]] if box["located"] else None
+        return {"located": box["located"], "bounds": bounds}
 
     def with_last_changed(self):
         """Annotate `last_changed`: when an editor last changed the mutual, its contract values or its sources."""
@@ -410,7 +422,7 @@ class Mutual(models.Model):
         null=True,
         blank=True,
         help_text="Pounds, without commas or the £ sign, e.g. 1250000.",
-        **MONEY,
+        **MONEY_FIELD,
     )
     turnover_period = models.CharField(
         "turnover year, as sources put it",
@@ -603,6 +615,39 @@ class Mutual(models.Model):
     def is_active(self):
         return self.status == self.Status.ACTIVE
 
+    @property
+    def status_colour(self):
+        """Return the colour of its status tag (GOV.UK Frontend's tag modifiers)."""
+        return STATUS_COLOURS[self.status]
+
+    @property
+    def evidence_tag(self):
+        """Return the words of a tag saying the evidence is weak, or '' when it shows a staff-controlled mutual."""
+        return EVIDENCE_TAGS.get(self.evidence, "")
+
+    @property
+    def evidence_caveat(self):
+        """Return a sentence on what the sources do not show, or '' when they show a staff-controlled mutual."""
+        return EVIDENCE_CAVEATS.get(self.evidence, "")
+
+
+STATUS_COLOURS = {
+    Mutual.Status.ACTIVE: "green",
+    Mutual.Status.CLOSED: "grey",
+    Mutual.Status.MERGED: "purple",
+    Mutual.Status.RETURNED_IN_HOUSE: "orange",
+}
+EVIDENCE_TAGS = {
+    Mutual.Evidence.UNCONFIRMED: "Staff control not confirmed",
+    Mutual.Evidence.BORDERLINE: "Borderline case",
+}
+EVIDENCE_CAVEATS = {
+    Mutual.Evidence.UNCONFIRMED: "The sources we read show it spun out of the public sector, but not that its staff "
+    "own or control it.",
+    Mutual.Evidence.BORDERLINE: "A borderline case: the sources show it is owned mainly by councils, schools or a "
+    "private partner, or that it pre-dates the mutuals programme.",
+}
+
 
 class CommissionerQuerySet(models.QuerySet):
     def with_published_contracts(self):
@@ -627,6 +672,13 @@ class CommissionerQuerySet(models.QuerySet):
         kinds = [kind for kind, _ in Commissioner.Kind.choices]
         order = models.Case(*(models.When(kind=kind, then=position) for position, kind in enumerate(kinds)))
         return self.with_published_contracts().with_totals().order_by(order, "name")
+
+    def for_api(self):
+        """Return the buyers of published mutuals with those contracts, for the API's list of buyers."""
+        published = Contract.objects.filter(mutual__in=Mutual.objects.published())
+        return self.filter(Exists(published.filter(commissioner=OuterRef("pk")))).prefetch_related(
+            models.Prefetch("contracts", published.select_related("mutual"), to_attr="published_contracts")
+        )
 
     def for_detail(self):
         """Return buyers with their totals and their contracts with published mutuals, for a buyer's page."""
@@ -737,7 +789,7 @@ class Contract(models.Model):
         null=True,
         blank=True,
         help_text="Pounds, without commas or the £ sign; leave empty if the source gives none.",
-        **MONEY,
+        **MONEY_FIELD,
     )
     value_basis = models.CharField(
         max_length=20,
@@ -751,7 +803,7 @@ class Contract(models.Model):
         blank=True,
         editable=False,
         help_text="Computed: the annual value, or a whole-life value divided by the years between start and end.",
-        **MONEY,
+        **MONEY_FIELD,
     )
     start_year = year_field("start year", "The year the contract or funding started.")
     end_year = year_field("end year", "The year it ends or ended, if known.")
@@ -833,8 +885,20 @@ class Contract(models.Model):
         return None
 
     @property
+    def value_basis_words(self):
+        """Return what the value covers, as a table cell says it: 'a year', 'whole life' or 'basis not known'."""
+        return VALUE_BASIS_WORDS[self.value_basis]
+
+    @property
     def annual_value_is_derived(self):
         return self.annual_value_gbp is not None and self.value_basis != self.ValueBasis.ANNUAL
+
+
+VALUE_BASIS_WORDS = {
+    Contract.ValueBasis.ANNUAL: "a year",
+    Contract.ValueBasis.WHOLE_LIFE: "whole life",
+    Contract.ValueBasis.UNKNOWN: "basis not known",
+}
 
 
 class Source(models.Model):
@@ -915,7 +979,7 @@ class PublishedFigure(models.Model):
         max_length=60,
         help_text="What is counted, e.g. mutuals_count or services_value.",
     )
-    value = models.DecimalField(**MONEY)
+    value = models.DecimalField(**MONEY_FIELD)
     unit = models.CharField(max_length=60, help_text="E.g. organisations, GBP a year, percent.")
     as_of = models.CharField(
         "as of",

@@ -3,12 +3,11 @@
 from django.conf import settings
 from django.urls import reverse
 
-from .exports import CSV_COLUMNS
 from .filters import ALL_STATUSES, MAX_MONEY, SORTS
-from .models import EARLIEST_YEAR, LATEST_YEAR, Commissioner, Contract, Mutual
-
-# The API's limits live with its description, which api.py enforces.
-PAGE_SIZE, MAX_PAGE_SIZE = 25, 100
+from .models import Contract, Mutual
+from .pagination import MAX_API_PAGE_SIZE, PAGE_SIZE
+from .records import COLUMNS, SCHEMAS
+from .schema import COUNT, URL, YEAR, array, nullable, obj, ref, string
 
 
 def document(request):
@@ -111,7 +110,12 @@ def document(request):
                 {
                     "description": "The selection as CSV.",
                     "headers": {"Link": {"description": 'The licence, as `rel="license"`.', "schema": string()}},
-                    "content": {"text/csv": {"schema": string(), "example": ",".join(CSV_COLUMNS) + "\r\n"}},
+                    "content": {
+                        "text/csv": {
+                            "schema": string(),
+                            "example": ",".join(column.name for column in COLUMNS) + "\r\n",
+                        }
+                    },
                 },
                 {"400": errors_response(example)},
             ),
@@ -125,7 +129,7 @@ def document(request):
                 {"404": not_found_response(example)},
             ),
         },
-        "components": {"parameters": PARAMETERS, "schemas": SCHEMAS},
+        "components": {"parameters": PARAMETERS, "schemas": {**SCHEMAS, **DOCUMENT_SCHEMAS}},
     }
 
 
@@ -189,28 +193,6 @@ def not_found_response(example):
     }
 
 
-def ref(name):
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def string(**extra):
-    return {"type": "string", **extra}
-
-
-def nullable(schema):
-    """Return the schema that also allows null."""
-    if "$ref" in schema:
-        return {"anyOf": [schema, {"type": "null"}]}
-    extra = {"enum": [*schema["enum"], None]} if "enum" in schema else {}
-    return {**schema, "type": [schema["type"], "null"], **extra}
-
-
-def obj(description="", /, **properties):
-    """Return a closed object schema: every property required, no others, so examples and responses must agree."""
-    schema = {"type": "object", "additionalProperties": False, "required": list(properties), "properties": properties}
-    return {"description": description, **schema} if description else schema
-
-
 def parameter(name, description, schema, location="query"):
     repeatable = schema.get("type") == "array"
     return {
@@ -231,7 +213,6 @@ def choices(values):
     return {"type": "array", "items": string(enum=list(values))}
 
 
-YEAR = {"type": "integer", "minimum": EARLIEST_YEAR, "maximum": LATEST_YEAR}
 POUNDS = {"type": "number", "minimum": 0, "maximum": MAX_MONEY}
 SELECTION_PARAMETERS = [
     "q",
@@ -279,8 +260,8 @@ PARAMETERS = {
     "page": parameter("page", "Page number, from 1.", {"type": "integer", "minimum": 1, "default": 1}),
     "page_size": parameter(
         "page_size",
-        f"Mutuals a page, at most {MAX_PAGE_SIZE}.",
-        {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": PAGE_SIZE},
+        f"Mutuals a page, at most {MAX_API_PAGE_SIZE}.",
+        {"type": "integer", "minimum": 1, "maximum": MAX_API_PAGE_SIZE, "default": PAGE_SIZE},
     ),
     "modified_after": parameter(
         "modified_after",
@@ -292,136 +273,29 @@ PARAMETERS = {
     "slug": parameter("slug", "The mutual's slug, as in its page's address.", string(), location="path"),
 }
 
-TEXT = nullable(string())
-URL = string(format="uri")
-MONEY = nullable(string(pattern=r"^[0-9]+\.[0-9]{2}$", description="Pounds, as a decimal string."))
-NULLABLE_YEAR = nullable(YEAR)
 LICENSED = {"licence": ref("Licence"), "attribution": string()}
-CONTRACT_FACTS = {
-    "service": string(),
-    "value_gbp": MONEY,
-    "value_basis": string(enum=Contract.ValueBasis.values),
-    "annual_value_gbp": nullable(
-        string(pattern=r"^[0-9]+\.[0-9]{2}$", description="One year's value, where the data allows it.")
-    ),
-    "annual_value_is_estimate": {"type": "boolean", "description": "Whole-life value divided by the years."},
-    "start_year": NULLABLE_YEAR,
-    "end_year": NULLABLE_YEAR,
-    "funding_type": string(enum=Contract.FundingType.values),
-    "funding_detail": TEXT,
-    "source_url": nullable(URL),
-    "source_quote": TEXT,
-}
-SCHEMAS = {
-    "Licence": obj(name=string(), url=URL),
+# The documents the API answers with, around the records of directory/records.py.
+DOCUMENT_SCHEMAS = {
     "Error": obj(
         parameter=nullable(string(description="The query or path parameter at fault.")),
         message=string(),
     ),
-    "Errors": obj(errors={"type": "array", "items": ref("Error"), "minItems": 1}),
-    "SectorReference": obj(slug=string(), name=string()),
-    "RegionReference": obj(slug=string(), name=string(), ons_code=string(pattern=r"^E12[0-9]{6}$")),
-    "CommissionerReference": obj(slug=string(), name=string(), kind=string(enum=Commissioner.Kind.values), url=URL),
-    "MutualReference": obj(
-        slug=string(), name=string(), status=string(enum=Mutual.Status.values), url=URL, api_url=URL
-    ),
-    "Location": obj(
-        "Where the mutual is; `approximate` is true unless it is a street address.",
-        latitude={"type": "number"},
-        longitude={"type": "number"},
-        basis=nullable(string(enum=Mutual.LocationBasis.values)),
-        approximate={"type": "boolean"},
-        note=TEXT,
-    ),
-    "Contract": obj(commissioner=nullable(ref("CommissionerReference")), **CONTRACT_FACTS),
-    "CommissionerContract": obj(mutual=ref("MutualReference"), **CONTRACT_FACTS),
-    "Source": obj(url=URL, title=TEXT, backs=TEXT),
-    "Mutual": obj(
-        "A published mutual. Unknown facts are null.",
-        slug=string(),
-        name=string(),
-        url=URL,
-        api_url=URL,
-        summary=TEXT,
-        services=TEXT,
-        primary_sector=string(),
-        sectors={"type": "array", "items": ref("SectorReference"), "minItems": 1},
-        sector_detail=TEXT,
-        region=nullable(ref("RegionReference")),
-        town=TEXT,
-        postcode=TEXT,
-        location=nullable(ref("Location")),
-        website=nullable(URL),
-        legal_form=nullable(string(enum=Mutual.LegalForm.values)),
-        ownership_detail=TEXT,
-        org_id=nullable(string(pattern=r"^GB-(COH|MPR)-", description="Org-ID identifier.")),
-        register=nullable(string(enum=Mutual.Register.values)),
-        registration_number=TEXT,
-        year_spun_out=NULLABLE_YEAR,
-        parent_body=TEXT,
-        staff_count=nullable({"type": "integer", "minimum": 0}),
-        staff_count_detail=TEXT,
-        turnover_gbp=MONEY,
-        turnover_period=TEXT,
-        status=string(enum=Mutual.Status.values),
-        status_year=NULLABLE_YEAR,
-        status_note=TEXT,
-        evidence=string(enum=Mutual.Evidence.values),
-        notes=TEXT,
-        annual_value_gbp=nullable(
-            string(
-                pattern=r"^[0-9]+\.[0-9]{2}$",
-                description="Known annual contract value: the sum of current contracts' annual equivalents.",
-            )
-        ),
-        contracts={"type": "array", "items": ref("Contract")},
-        sources={"type": "array", "items": ref("Source")},
-        last_verified=nullable(string(format="date")),
-        updated_at=string(format="date-time"),
-    ),
-    "Sector": obj(
-        slug=string(),
-        name=string(),
-        description=TEXT,
-        active_mutuals={"type": "integer", "minimum": 0},
-        url=URL,
-        mutuals_api_url=URL,
-    ),
-    "Region": obj(
-        slug=string(),
-        name=string(),
-        ons_code=string(pattern=r"^E12[0-9]{6}$"),
-        active_mutuals={"type": "integer", "minimum": 0},
-        url=URL,
-        mutuals_api_url=URL,
-    ),
-    "Commissioner": obj(
-        slug=string(),
-        name=string(),
-        kind=string(enum=Commissioner.Kind.values),
-        url=URL,
-        mutuals_api_url=URL,
-        contracts={"type": "array", "items": ref("CommissionerContract")},
-    ),
+    "Errors": obj(errors=array(ref("Error"), minItems=1)),
     "MutualDocument": obj(**LICENSED, mutual=ref("Mutual")),
-    "MutualExport": obj(
-        **LICENSED, count={"type": "integer", "minimum": 0}, results={"type": "array", "items": ref("Mutual")}
-    ),
+    "MutualExport": obj(**LICENSED, count=COUNT, results=array(ref("Mutual"))),
     "MutualPage": obj(
         **LICENSED,
-        count={"type": "integer", "minimum": 0},
+        count=COUNT,
         page={"type": "integer", "minimum": 1},
         pages={"type": "integer", "minimum": 1},
-        page_size={"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+        page_size={"type": "integer", "minimum": 1, "maximum": MAX_API_PAGE_SIZE},
         next=nullable(URL),
         previous=nullable(URL),
-        results={"type": "array", "items": ref("Mutual")},
+        results=array(ref("Mutual")),
     ),
-    "SectorList": obj(**LICENSED, count={"type": "integer"}, results={"type": "array", "items": ref("Sector")}),
-    "RegionList": obj(**LICENSED, count={"type": "integer"}, results={"type": "array", "items": ref("Region")}),
-    "CommissionerList": obj(
-        **LICENSED, count={"type": "integer"}, results={"type": "array", "items": ref("Commissioner")}
-    ),
+    "SectorList": obj(**LICENSED, count={"type": "integer"}, results=array(ref("Sector"))),
+    "RegionList": obj(**LICENSED, count={"type": "integer"}, results=array(ref("Region"))),
+    "CommissionerList": obj(**LICENSED, count={"type": "integer"}, results=array(ref("Commissioner"))),
 }
 
 

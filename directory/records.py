@@ -140,7 +140,11 @@ def contract_facts(contract):
 def contract_line(contract):
     """Return a contract record in one line, e.g. 'Leeds City Council: 22000000.00 GBP annual, 2015-2020, Support'."""
     buyer = contract["commissioner"]["name"] if contract["commissioner"] else "buyer not known"
-    value = "value not known" if contract["value_gbp"] is None else f"{contract['value_gbp']} GBP {contract['value_basis']}"
+    value = (
+        "value not known"
+        if contract["value_gbp"] is None
+        else f"{contract['value_gbp']} GBP {contract['value_basis']}"
+    )
     years = f"{contract['start_year'] or '?'}-{contract['end_year'] or '?'}"
     return f"{buyer}: {value}, {years}, {contract['service']}"
 
@@ -192,9 +196,7 @@ FACTS = (
     Fact.plain("status", string(enum=Mutual.Status.values), "`active`, `closed`, `merged` or `returned-in-house`"),
     Fact.plain("status_year", NULLABLE_YEAR, "when it closed, merged or returned in-house"),
     plain_text("status_note", "what happened"),
-    Fact.plain(
-        "evidence", string(enum=Mutual.Evidence.values), "`psm`, `staff-control-unconfirmed` or `borderline`"
-    ),
+    Fact.plain("evidence", string(enum=Mutual.Evidence.values), "`psm`, `staff-control-unconfirmed` or `borderline`"),
     plain_text("notes", "", csv=False),
     Fact(
         "primary_sector",
@@ -265,7 +267,10 @@ FACTS = (
     Fact.plain("staff_count", nullable(COUNT), "staff, where the sources give one figure"),
     plain_text("staff_count_detail", "staff, in the sources' words"),
     Fact.plain(
-        "turnover_gbp", MONEY, "latest annual turnover, pounds", value=lambda mutual, request: money(mutual.turnover_gbp)
+        "turnover_gbp",
+        MONEY,
+        "latest annual turnover, pounds",
+        value=lambda mutual, request: money(mutual.turnover_gbp),
     ),
     plain_text("turnover_period", "the turnover's year, in the sources' words"),
     Fact(
@@ -283,7 +288,11 @@ FACTS = (
         "next_contract_end_year",
         lambda mutual, request: mutual.next_contract_end,
         None,
-        (Column("next_contract_end_year", same, "the earliest end year, this year or later, of its current contracts"),),
+        (
+            Column(
+                "next_contract_end_year", same, "the earliest end year, this year or later, of its current contracts"
+            ),
+        ),
     ),
     Fact(
         "contracts",
@@ -322,6 +331,7 @@ FACTS = (
         (Column("updated_at", same, "when the record last changed"),),
     ),
 )
+FACTS_BY_KEY = {fact.key: fact for fact in FACTS}
 JSON_FACTS = tuple(fact for fact in FACTS if fact.schema is not None)
 CREDIT_COLUMNS = (
     Column("licence", same, "the data licence's address"),
@@ -434,9 +444,7 @@ SCHEMAS = {
     "CommissionerContract": obj(mutual=ref("MutualReference"), **CONTRACT_FACTS),
     "Source": obj(url=URL, title=TEXT, backs=TEXT),
     "Mutual": mutual_schema(),
-    "Sector": obj(
-        slug=string(), name=string(), description=TEXT, active_mutuals=COUNT, url=URL, mutuals_api_url=URL
-    ),
+    "Sector": obj(slug=string(), name=string(), description=TEXT, active_mutuals=COUNT, url=URL, mutuals_api_url=URL),
     "Region": obj(
         slug=string(),
         name=string(),

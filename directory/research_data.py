@@ -343,24 +343,30 @@ def save_published_figure(row, position):
     )
 
 
-def import_research_files(data_dir):
-    """Import the mutuals, contracts and published figures in `data_dir`; raise RowError naming the first bad row."""
+def import_research_files(data_dir, on_row=lambda: None):
+    """Import the mutuals, contracts and published figures in `data_dir`; raise RowError naming the first bad row.
+
+    `on_row` is called after each row, for a progress bar.
+    """
     result = ImportResult()
     ensure_reference_data()
     data_dir = Path(data_dir)
     for number, row in enumerate(read_csv(data_dir / "mutuals.csv"), start=2):
         try:
             result.record(*save_mutual(mutual_fields(row)))
+            on_row()
         except READ_ERRORS as error:
             raise RowError(f"mutuals.csv line {number}: {error}") from error
     for number, row in enumerate(read_csv(data_dir / "contracts.csv"), start=2):
         try:
             result.record(*save_contract(contract_fields(row)))
+            on_row()
         except READ_ERRORS as error:
             raise RowError(f"contracts.csv line {number}: {error}") from error
     for number, row in enumerate(read_csv(data_dir / "published_figures.csv"), start=2):
         try:
             result.record(*save_published_figure(row, position=number))
+            on_row()
         except READ_ERRORS as error:
             raise RowError(f"published_figures.csv line {number}: {error}") from error
     return result

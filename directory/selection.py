@@ -1,9 +1,10 @@
-"""A selection of the listing or the map in words: its heading, and the chosen filters as tags a visitor can remove."""
+"""What a query string selects: for a page, in words and removable tags; for the data formats, strictly or not at all."""
 
 from dataclasses import dataclass, field
 
 from django.contrib.humanize.templatetags.humanize import intcomma
 
+from .filters import MutualFilter, shorten
 from .formats import gbp_short
 from .models import Mutual
 
@@ -128,3 +129,24 @@ def describe(filterset, count):
     if status and status not in Mutual.Status.values:
         phrase += ", of every status"
     return Selection(phrase, groups, count)
+
+
+class InvalidSelection(ValueError):
+    """Query parameters that a data format cannot ignore quietly."""
+
+    def __init__(self, problems):
+        self.problems = problems
+        self.errors = [
+            {"parameter": name, "message": f"Invalid {name} “{shorten(value)}”: {reason}"}
+            for name, value, reason in problems
+        ]
+        self.messages = [error["message"] for error in self.errors]
+        super().__init__("; ".join(self.messages))
+
+
+def strict_selection(data, queryset):
+    """Return the filtered queryset for data formats and the API; raise InvalidSelection naming bad parameters."""
+    filterset = MutualFilter(data, queryset=queryset)
+    if filterset.problems:
+        raise InvalidSelection(filterset.problems)
+    return filterset.qs

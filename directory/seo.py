@@ -11,25 +11,24 @@ from .models import Mutual
 SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
-def organization(mutual, page_url):
-    """Return a schema.org Organization for a published mutual, holding only the facts the directory knows."""
+def organization(record):
+    """Return a schema.org Organization for a published mutual's record, holding only the facts the directory knows."""
+    region, closed = record["region"], record["status"] == Mutual.Status.CLOSED
     data = {
         "@context": "https://schema.org",
         "@type": "Organization",
-        "name": mutual.name,
-        "url": page_url,
-        "description": mutual.summary,
-        "sameAs": [mutual.website] if mutual.website else None,
-        "foundingDate": str(mutual.year_spun_out) if mutual.year_spun_out else None,
-        "dissolutionDate": (
-            str(mutual.status_year) if mutual.status == Mutual.Status.CLOSED and mutual.status_year else None
-        ),
+        "name": record["name"],
+        "url": record["url"],
+        "description": record["summary"],
+        "sameAs": [record["website"]] if record["website"] else None,
+        "foundingDate": str(record["year_spun_out"]) if record["year_spun_out"] else None,
+        "dissolutionDate": str(record["status_year"]) if closed and record["status_year"] else None,
         "identifier": (
-            {"@type": "PropertyValue", "propertyID": "Org-ID", "value": mutual.org_id} if mutual.org_id else None
+            {"@type": "PropertyValue", "propertyID": "Org-ID", "value": record["org_id"]} if record["org_id"] else None
         ),
-        "areaServed": {"@type": "AdministrativeArea", "name": mutual.region.name} if mutual.region else None,
+        "areaServed": {"@type": "AdministrativeArea", "name": region["name"]} if region else None,
     }
-    address = {"addressLocality": mutual.town, "postalCode": mutual.postcode}
+    address = {"addressLocality": record["town"], "postalCode": record["postcode"]}
     if any(address.values()):
         data["address"] = {"@type": "PostalAddress", **address, "addressCountry": "GB"}
     return without_blanks(data)

@@ -5,7 +5,7 @@ from django.utils.functional import cached_property
 
 from .db import by_name
 from .models import Commissioner, Mutual, Region, Sector
-from .serializers import path_around_slug
+from .records import path_around_slug
 
 
 class PageSitemap(Sitemap):

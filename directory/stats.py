@@ -8,11 +8,12 @@ from urllib.parse import urlencode
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from .filters import ALL_STATUSES
 from .models import Contract, Mutual, Region, Sector
 
 NOT_KNOWN = "Not known"
 YEAR_BAND = 5
-ALL_STATUSES = {"status": "all"}
+EVERY_STATUS = {"status": ALL_STATUSES}
 
 
 @dataclass
@@ -38,7 +39,7 @@ class Row:
     @property
     def listing_query(self):
         """Return the listing's query string for these mutuals of every status, or '' if it cannot select them."""
-        return "" if self.query is None else urlencode({**ALL_STATUSES, **self.query})
+        return "" if self.query is None else urlencode({**EVERY_STATUS, **self.query})
 
     @property
     def active_query(self):

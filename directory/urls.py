@@ -1,36 +1,32 @@
 from django.contrib.sitemaps.views import index, sitemap
 from django.urls import path
 
-from . import api, exports, views
-from .feeds import ChangeFeed
-from .map import MutualMapView, mutual_geojson
 from .sitemaps import SITEMAPS
+from .views import api, downloads, feeds, listing, pages
 
 app_name = "directory"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("mutuals/", views.MutualListView.as_view(), name="mutual-list"),
-    path("mutuals.csv", exports.mutual_csv, name="mutual-csv"),
-    path("mutuals.json", exports.mutual_json, name="mutual-json"),
-    path("mutuals/<slug:slug>.json", exports.mutual_detail_json, name="mutual-detail-json"),
-    path("mutuals.geojson", mutual_geojson, name="mutual-geojson"),
-    path("map/", MutualMapView.as_view(), name="mutual-map"),
-    path("mutuals/<slug:slug>/", views.MutualDetailView.as_view(), name="mutual-detail"),
-    path("sectors/", views.sector_list, name="sector-list"),
-    path("sectors/<slug:slug>/", views.sector_detail, name="sector-detail"),
-    path("regions/", views.region_list, name="region-list"),
-    path("regions/<slug:slug>/", views.region_detail, name="region-detail"),
-    path("commissioners/", views.commissioner_list, name="commissioner-list"),
-    path(
-        "commissioners/<slug:slug>/",
-        views.commissioner_detail,
-        name="commissioner-detail",
-    ),
-    path("about/", views.about, name="about"),
-    path("accessibility/", views.accessibility, name="accessibility"),
-    path("favicon.ico", views.favicon, name="favicon"),
-    path("stats/", views.statistics, name="stats"),
-    path("feed/", ChangeFeed(), name="feed"),
+    path("", pages.home, name="home"),
+    path("mutuals/", listing.MutualListView.as_view(), name="mutual-list"),
+    path("map/", listing.MutualMapView.as_view(), name="mutual-map"),
+    path("mutuals.csv", downloads.mutual_csv, name="mutual-csv"),
+    path("mutuals.json", downloads.mutual_json, name="mutual-json"),
+    path("mutuals.geojson", downloads.mutual_geojson, name="mutual-geojson"),
+    path("mutuals/<slug:slug>.json", api.mutual_detail, name="mutual-detail-json"),
+    path("mutuals/<slug:slug>/", pages.MutualDetailView.as_view(), name="mutual-detail"),
+    path("sectors/", pages.sector_list, name="sector-list"),
+    path("sectors/<slug:slug>/", pages.sector_detail, name="sector-detail"),
+    path("regions/", pages.region_list, name="region-list"),
+    path("regions/<slug:slug>/", pages.region_detail, name="region-detail"),
+    path("commissioners/", pages.commissioner_list, name="commissioner-list"),
+    path("commissioners/<slug:slug>/", pages.commissioner_detail, name="commissioner-detail"),
+    path("stats/", pages.statistics, name="stats"),
+    path("about/", pages.about, name="about"),
+    path("accessibility/", pages.accessibility, name="accessibility"),
+    path("corrections/new/", pages.CorrectionCreateView.as_view(), name="correction-create"),
+    path("favicon.ico", pages.favicon, name="favicon"),
+    path("robots.txt", pages.robots_txt, name="robots"),
+    path("feed/", feeds.ChangeFeed(), name="feed"),
     path(
         "sitemap.xml",
         index,
@@ -38,18 +34,12 @@ urlpatterns = [
         name="sitemap",
     ),
     path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
-    path("robots.txt", views.robots_txt, name="robots"),
     path("api/", api.api_home, name="api"),
     path("api/openapi.json", api.openapi_document, name="api-openapi"),
     path("api/mutuals/", api.mutual_list, name="api-mutual-list"),
-    path("api/mutuals/<slug:slug>/", exports.mutual_detail_json, name="api-mutual-detail"),
+    path("api/mutuals/<slug:slug>/", api.mutual_detail, name="api-mutual-detail"),
     path("api/sectors/", api.sector_list, name="api-sector-list"),
     path("api/regions/", api.region_list, name="api-region-list"),
     path("api/commissioners/", api.commissioner_list, name="api-commissioner-list"),
     path("api/<path:rest>", api.not_found, name="api-not-found"),
-    path(
-        "corrections/new/",
-        views.CorrectionCreateView.as_view(),
-        name="correction-create",
-    ),
 ]

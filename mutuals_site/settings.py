@@ -4,33 +4,31 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
-import dj_database_url
+import environ
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from mutuals_site.ops.settings_helpers import cache_from_url, tile_origin
+from mutuals_site.ops.settings_helpers import cache_config, database_config, tile_origin
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+env = environ.Env()
+ENV_FILE = Path(os.environ.get("ENV_FILE", BASE_DIR / ".env"))
+if ENV_FILE.is_file():
+    # Variables already in the environment win over the file.
+    env.read_env(ENV_FILE)
 
-def env_bool(name, default="false"):
-    return os.environ.get(name, default).strip().lower() in {"1", "true", "yes", "on"}
+DEBUG = env.bool("DEBUG", default=False)
 
-
-def env_list(name, default=""):
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-DEBUG = env_bool("DEBUG")
-
+# Not env.str(): django-environ takes a value that starts with "$" for the name of another variable.
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("Set SECRET_KEY, or DEBUG=true for local development.")
     SECRET_KEY = "insecure-local-development-key-only-used-with-debug"
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     # SimpleAdminConfig: autodiscovery would import leaflet.admin, which needs GDAL.
@@ -62,6 +60,8 @@ MIDDLEWARE = [
     "mutuals_site.ops.csp.CSPMiddleware",
     # Before CommonMiddleware, which can answer (redirect) before CORS headers are added.
     "corsheaders.middleware.CorsMiddleware",
+    # Public reads go to the read replica, when there is one (DATABASE_REPLICA_URL), the page cache's included.
+    "mutuals_site.ops.routers.PublicReadsMiddleware",
     # A cache hit skips everything below; responses are judged personal by the cookies those set (ops/cache.py).
     "mutuals_site.ops.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -100,13 +100,11 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=60,
-        conn_health_checks=True,
-    )
-}
+DATABASES = {"default": database_config(env.str("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))}
+if replica_url := env.str("DATABASE_REPLICA_URL", default=""):
+    # Public pages and data read from the replica; writes, the admin and signed-in users use the primary.
+    DATABASES["replica"] = database_config(replica_url) | {"TEST": {"MIRROR": "default"}}
+    DATABASE_ROUTERS = ["mutuals_site.ops.routers.PublicReadsRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -137,10 +135,10 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 # OpenStreetMap's tile servers refuse requests without a referrer.
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 
-MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
-MAP_TILE_ATTRIBUTION = os.environ.get(
+MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env.str(
     "MAP_TILE_ATTRIBUTION",
-    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+    default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
 )
 LEAFLET_CONFIG = {
     "TILES": [
@@ -161,7 +159,9 @@ LEAFLET_CONFIG = {
 
 # Lock out sign-ins after repeated failures: 5 wrong passwords for one username from one address
 # lock that pair for 30 minutes (per pair, so nobody can lock an editor out from elsewhere).
-AXES_ENABLED = env_bool("AXES_ENABLED", "true")
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+# Django-axes announces its configuration at every start, so every manage.py command printed it.
+AXES_VERBOSE = False
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -178,6 +178,9 @@ DIRECTORY = {
     "MAP_POINTS_LIMIT": 500,
 }
 
+# Data routes (downloads, the API): their errors, 503 included, are JSON rather than a page.
+DATA_URLS_REGEX = r"^/(api/.*|[^/]+\.(csv|json|geojson)|[^/]+/[^/]+\.(csv|json|geojson))$"
+
 # Open data: any web page may read the API and the exports (GET only, no cookies); nothing else is shared.
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_URLS_REGEX = r"^/(api/.*|mutuals\.(csv|json|geojson)|mutuals/[^/]+\.json)$"
@@ -185,13 +188,13 @@ CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_EXPOSE_HEADERS = ["Content-Disposition", "Link"]
 
 # Security. Production is the default; DEBUG turns off what a plain-HTTP development server cannot use.
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", "false" if DEBUG else "true")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 # Only behind a proxy that terminates TLS and always sets X-Forwarded-Proto itself (see README).
-if env_bool("TRUST_X_FORWARDED_PROTO"):
+if env.bool("TRUST_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "true")
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
 X_FRAME_OPTIONS = "DENY"
 # mutual_facets_idx covers extra columns on PostgreSQL; on SQLite it is a plain index, which is fine.
@@ -217,23 +220,31 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Caching: see README "Caching". Pages are keyed by the data version, so a cache never serves old data.
-CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "locmem://"))}
-PAGE_CACHE = env_bool("PAGE_CACHE", "false" if DEBUG else "true")
-PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "86400"))
-PAGE_CACHE_MAX_BYTES = int(os.environ.get("PAGE_CACHE_MAX_BYTES", str(1024 * 1024)))
+# Caching: see README "Caching". Pages are checked against the data version, so a cache never serves old data, except
+# (marked so) while the database cannot be reached.
+CACHES = {"default": cache_config(env.str("CACHE_URL", default="locmemcache://"))}
+PAGE_CACHE = env.bool("PAGE_CACHE", default=not DEBUG)
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=86400)
+PAGE_CACHE_MAX_BYTES = env.int("PAGE_CACHE_MAX_BYTES", default=1024 * 1024)
+# How long after it was made a cached page may stand in for the database while it cannot be reached.
+PAGE_CACHE_STALE_SECONDS = env.int("PAGE_CACHE_STALE_SECONDS", default=86400)
+# How long a CDN or other shared cache may serve a public page without asking (Cache-Control s-maxage).
+CDN_MAX_AGE = env.int("CDN_MAX_AGE", default=60)
 # How long (seconds) a process may serve cached pages on the data version it last read: an edit made in another
 # process reaches its cached pages within this time. 0 reads the version for every request.
-DATA_VERSION_MAX_AGE = float(os.environ.get("DATA_VERSION_MAX_AGE", "1"))
+DATA_VERSION_MAX_AGE = env.float("DATA_VERSION_MAX_AGE", default=1.0)
 DATA_VERSION_APPS = ["directory"]
 # Corrections are never shown to the public; letting them empty the cache would let anyone do so.
 DATA_VERSION_IGNORED_MODELS = ["directory.Correction"]
 
-LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "mutuals_site.ops.logs.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "mutuals_site.ops.logs.RequestIdFilter"},
+        "database_down": {"()": "mutuals_site.ops.logs.DatabaseDownFilter"},
+    },
     "formatters": {"json": {"()": "mutuals_site.ops.logs.JsonFormatter"}},
     "handlers": {
         "stdout": {
@@ -247,7 +258,7 @@ LOGGING = {
     "loggers": {
         # The request log says the same in one structured line; 5xx errors are still logged, with tracebacks.
         "django.server": {"level": "WARNING"},
-        "django.request": {"level": "ERROR"},
+        "django.request": {"level": "ERROR", "filters": ["database_down"]},
         # Scanners send wrong Host headers all day; the request log already shows each one's 400.
         "django.security.DisallowedHost": {"handlers": [], "propagate": False},
     },

@@ -1,4 +1,19 @@
+import os
+import re
+
 import pytest
+from django.conf import settings as django_settings
+
+
+@pytest.fixture(autouse=True, scope="session")
+def redis_database_per_worker():
+    """Give each pytest-xdist worker its own Redis database when CACHE_URL is Redis: emptying the cache empties it."""
+    cache = django_settings.CACHES["default"]
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if cache["BACKEND"].endswith("RedisCache") and worker.startswith("gw"):
+        base = re.search(r"/(\d+)$", cache["LOCATION"])
+        number = (int(base.group(1)) if base else 0) + 1 + int(worker[2:])
+        cache["LOCATION"] = re.sub(r"(/\d+)?$", f"/{number}", cache["LOCATION"], count=1)
 
 
 @pytest.fixture(autouse=True)

@@ -159,12 +159,16 @@ class DataVersionReadsTests:
 
 
 class ConditionalGetTests:
-    def test_pages_carry_an_etag_and_last_modified_and_ask_browsers_to_revalidate(self, client):
-        response = client.get(reverse("directory:home"))
-        assert response["ETag"]
-        assert response["Last-Modified"]
-        assert response["Cache-Control"] == "no-cache"
-        assert "Cookie" in response["Vary"]
+    def test_pages_carry_an_etag_and_last_modified_ask_browsers_to_revalidate_and_let_a_cdn_keep_them(
+        self, client, settings
+    ):
+        settings.CDN_MAX_AGE = 120
+        settings.PAGE_CACHE_STALE_SECONDS = 3600
+        for response in (client.get(reverse("directory:home")), client.get(reverse("directory:home"))):
+            assert response["ETag"]
+            assert response["Last-Modified"]
+            assert response["Cache-Control"] == "max-age=0, s-maxage=120, stale-if-error=3600"
+            assert "Cookie" in response["Vary"]
 
     def test_a_matching_etag_gets_304_without_a_body_or_a_policy(self, client):
         url = reverse("directory:mutual-list")

@@ -65,10 +65,14 @@ class ImportResearchTests:
 
 class BuildFixturesTests:
     def test_the_committed_fixture_matches_the_research_files(self, tmp_path):
-        output = tmp_path / "mutuals.json"
-        call_command("build_fixtures", output=output, stdout=StringIO())
+        output, progress = tmp_path / "mutuals.json", StringIO()
+        call_command("build_fixtures", output=output, stdout=(summary := StringIO()), stderr=progress)
 
         assert output.read_text() == (Path(settings.BASE_DIR) / "fixtures" / "mutuals.json").read_text()
+        assert "build_fixtures: 100%" in progress.getvalue() and "4/4" in progress.getvalue()
+        assert summary.getvalue().startswith(
+            f"Wrote {output}: 409 records (9 region, 11 sector, 27 commissioner, 79 mutual"
+        )
 
 
 class ParseCountTests:

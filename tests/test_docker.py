@@ -131,3 +131,51 @@ class CollectedStaticFilesTests:
         with collected.open(collected.stored_name("directory/js/govuk-init.js")) as script:
             source = script.read().decode()
         assert re.search(r"govuk-frontend\.min\.[0-9a-f]{12}\.js", source)
+
+
+class ComposeFileTests:
+    """compose.yaml for production, read statically: PostgreSQL, Redis, two app servers and a TLS-terminating proxy."""
+
+    @pytest.fixture
+    def services(self):
+        import yaml
+
+        return yaml.safe_load((BASE_DIR / "compose.yaml").read_text())["services"]
+
+    def test_two_app_servers_from_this_image_share_one_database_and_one_redis(self, services):
+        apps = [services["app1"], services["app2"]]
+        for app in apps:
+            assert app["build"] == "." and app["image"] == "mutuals-directory"
+            assert app["environment"]["DATABASE_URL"].startswith("postgres://mutuals:")
+            assert "@db:5432/" in app["environment"]["DATABASE_URL"]
+            assert app["environment"]["CACHE_URL"] == "redis://redis:6379/0"
+            assert app["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
+            assert "ports" not in app, "only the proxy is reachable from outside"
+        assert apps[0]["environment"] == apps[1]["environment"]
+
+    def test_the_servers_trust_the_proxy_for_https(self, services):
+        environment = services["app1"]["environment"]
+        assert environment["TRUST_X_FORWARDED_PROTO"] == "true"
+        assert environment["CSRF_TRUSTED_ORIGINS"] == "https://${SITE_HOST}"
+
+    def test_migrations_run_once_before_the_servers(self, services):
+        assert services["migrate"]["command"] == ["python", "manage.py", "migrate", "--no-input"]
+        assert services["migrate"]["restart"] == "no"
+        assert "migrate" not in services["migrate"]["depends_on"]
+
+    def test_postgres_and_redis_have_health_checks_and_redis_is_an_lru_cache(self, services):
+        assert services["db"]["image"].startswith("postgres:15")
+        assert "pg_isready" in services["db"]["healthcheck"]["test"][1]
+        assert services["redis"]["healthcheck"]["test"] == ["CMD", "redis-cli", "ping"]
+        command = services["redis"]["command"]
+        assert command[command.index("--maxmemory-policy") + 1] == "allkeys-lru"
+
+    def test_the_proxy_terminates_tls_and_balances_over_both_servers_without_dropping_them_on_healthz(self, services):
+        proxy = services["proxy"]
+        assert proxy["image"].startswith("caddy:")
+        assert "443:443" in proxy["ports"] and "80:80" in proxy["ports"]
+        assert "./deploy/Caddyfile:/etc/caddy/Caddyfile:ro" in proxy["volumes"]
+        caddyfile = (BASE_DIR / "deploy" / "Caddyfile").read_text()
+        assert re.search(r"^\{\$SITE_HOST\} \{", caddyfile, re.M)
+        assert "reverse_proxy app1:8000 app2:8000" in caddyfile
+        assert "health_uri" not in caddyfile

@@ -13,10 +13,10 @@ from django.utils.text import slugify
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from directory import exports
-from directory.exports import CSV_COLUMNS
+from directory import streaming
 from directory.filters import ALL_STATUSES, MutualFilter
 from directory.models import Contract, Mutual
+from directory.records import COLUMNS
 from tests.factories import (
     CommissionerFactory,
     ContractFactory,
@@ -28,6 +28,8 @@ from tests.factories import (
 from tests.streaming import body, json_body
 
 pytestmark = pytest.mark.django_db
+
+CSV_COLUMNS = tuple(column.name for column in COLUMNS)
 
 THIS_YEAR = timezone.localdate().year
 SELECTIONS = [
@@ -387,7 +389,7 @@ class StreamedDownloadTests:
 
     @pytest.fixture
     def batches_of_two(self, monkeypatch):
-        monkeypatch.setattr(exports, "CHUNK_SIZE", 2)
+        monkeypatch.setattr(streaming, "CHUNK_SIZE", 2)
 
     def test_the_json_download_streams_the_same_document_in_batches(self, client, world, batches_of_two):
         response = client.get(reverse("directory:mutual-json"), {"status": "all"})
@@ -404,7 +406,7 @@ class StreamedDownloadTests:
 
     def test_the_csv_streams_the_same_rows_in_batches(self, client, world, monkeypatch):
         whole = csv_text(get_csv(client, "status=all"))
-        monkeypatch.setattr(exports, "CHUNK_SIZE", 2)
+        monkeypatch.setattr(streaming, "CHUNK_SIZE", 2)
         response = get_csv(client, "status=all")
         chunks = list(response.streaming_content)
         assert len(chunks) == 1 + 3, "the header, then three batches of two rows"

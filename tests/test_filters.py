@@ -5,8 +5,10 @@ import pytest
 from django.http import QueryDict
 from django.urls import reverse
 
-from directory.filters import InvalidSelection, MutualFilter, strict_selection
+from directory.facets import Facets
+from directory.filters import MutualFilter
 from directory.models import Contract, Mutual
+from directory.selection import InvalidSelection, strict_selection
 from tests.factories import CommissionerFactory, ContractFactory, MutualFactory, RegionFactory, SectorFactory
 from tests.streaming import body
 
@@ -191,7 +193,7 @@ class BadInputTests:
 class FacetTests:
     def facets(self, query):
         filterset = MutualFilter(QueryDict(query), queryset=Mutual.objects.published().for_listing())
-        return {facet.name: {o.value: (o.count, o.selected) for o in facet.options} for facet in filterset.facets()}
+        return {facet.name: {o.value: (o.count, o.selected) for o in facet.options} for facet in Facets(filterset)}
 
     def test_counts_describe_the_current_selection(self, world):
         facets = self.facets("region=north-west")

@@ -69,3 +69,27 @@ class LogLevelTests:
         env = {**os.environ, "LOG_LEVEL": "warning", "DJANGO_SETTINGS_MODULE": "mutuals_site.settings"}
         out = subprocess.run([sys.executable, "-c", code], env=env, cwd=BASE_DIR, capture_output=True, text=True)
         assert out.stdout.strip() == str(logging.WARNING), out.stderr
+
+
+class DatabaseDownLogTests:
+    def test_a_request_failing_for_want_of_the_database_is_one_warning_without_a_traceback(self, client, caplog):
+        from tests.test_database_loss import database_down
+
+        client.raise_request_exception = False
+        with database_down():
+            response = client.get(reverse("directory:mutual-list"))
+        [record] = [r for r in caplog.records if r.name == "django.request"]
+        line = json.loads(JsonFormatter().format(record))
+        assert response.status_code == 503
+        assert line["level"] == "WARNING"
+        assert "exception" not in line
+        assert line["message"] == "Service Unavailable: /mutuals/ (database unreachable: connection refused)"
+
+
+def test_manage_py_commands_print_no_django_axes_banner():
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "mutuals_site.settings", "AXES_ENABLED": "true"}
+    out = subprocess.run(
+        [sys.executable, "manage.py", "check"], env=env, cwd=BASE_DIR, capture_output=True, text=True, check=True
+    )
+    assert "AXES" not in out.stdout + out.stderr
+    assert out.stdout.startswith("System check identified no issues")

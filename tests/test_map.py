@@ -166,7 +166,11 @@ class MutualMapViewTests:
         assert '<span class="app-marker__glyph">H</span></span> Health' in response.text
         assert '<span class="app-marker__glyph">Li</span></span> Libraries' in response.text
         assert '<span class="app-marker__glyph">Sp</span></span> Space exploration' in response.text
-        assert response.context["glyphs"] == {"health": "H", "libraries": "Li", "space-exploration": "Sp"}
+        assert response.context["map_settings"]["glyphs"] == {
+            "health": "H",
+            "libraries": "Li",
+            "space-exploration": "Sp",
+        }
 
     def test_the_region_overview_counts_mutuals_and_links_to_each_region(self, client):
         london, north_east = RegionFactory(name="London"), RegionFactory(name="North East")

@@ -204,3 +204,18 @@ class ErrorPageTests:
         assert response.status_code == 500
         assert "Sorry, there is a problem with the service" in response.text
         assert "missing static file" not in response.text
+
+
+class EnvFileTests:
+    def test_settings_come_from_an_env_file_and_the_environment_wins(self, tmp_path):
+        env_file = tmp_path / ".env"
+        env_file.write_text("ALLOWED_HOSTS=from-file.example\nCDN_MAX_AGE=5\nPAGE_CACHE_STALE_SECONDS=7\n")
+        code = (
+            "import django; django.setup(); from django.conf import settings;"
+            "print(settings.ALLOWED_HOSTS, settings.CDN_MAX_AGE, settings.PAGE_CACHE_STALE_SECONDS)"
+        )
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "mutuals_site.settings", "ENV_FILE": str(env_file)}
+        env.pop("ALLOWED_HOSTS", None)
+        env["CDN_MAX_AGE"] = "9"
+        out = subprocess.run([sys.executable, "-c", code], env=env, cwd=BASE_DIR, capture_output=True, text=True)
+        assert out.stdout.strip() == "['from-file.example'] 9 7", out.stderr

@@ -152,4 +152,6 @@ def test_every_public_address_answers_as_recorded(client, seed):
             lines = before.splitlines(keepends=True), text.splitlines(keepends=True)
             diff = (repr(line) for line in difflib.unified_diff(*lines, "recorded", "now", n=1))
             changed.append("\n".join(list(diff)[:40]))
+    if os.environ.get("RESPONSES_REPORT"):
+        Path(os.environ["RESPONSES_REPORT"]).write_text("\n\n".join(changed), encoding="utf-8")
     assert not changed, f"{len(changed)} of {len(answers)} responses changed:\n\n" + "\n\n".join(changed[:5])

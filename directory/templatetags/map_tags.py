@@ -1,6 +1,7 @@
 from django import template
 
-from directory.map import mutual_feature, sector_glyph
+from directory.geojson import mutual_feature
+from directory.maps import sector_glyph
 
 register = template.Library()
 

@@ -1,6 +1,7 @@
 from django import template
 
 from directory import seo
+from directory.records import mutual_record
 
 register = template.Library()
 
@@ -8,5 +9,4 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def organization_json_ld(context, mutual):
     """Render a mutual's schema.org Organization as JSON-LD."""
-    page_url = context["request"].build_absolute_uri(mutual.get_absolute_url())
-    return seo.json_ld(seo.organization(mutual, page_url))
+    return seo.json_ld(seo.organization(mutual_record(mutual, context["request"])))

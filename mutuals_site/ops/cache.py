@@ -1,18 +1,23 @@
-"""Whole-response caching for public pages and data, keyed by the full URL and the data version."""
+"""Whole-response caching for public pages and data, checked against the data version, kept to stand in for the
+database while it cannot be reached."""
 
 import hashlib
+import time
 from contextvars import ContextVar
-from datetime import datetime, time
+from datetime import UTC, datetime
+from datetime import time as midnight_time
 from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.template import loader
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, has_vary_header, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
 from . import dataversion
+from .errors import DATABASE_ERRORS
 
 SAFE_METHODS = {"GET", "HEAD"}
 # Cookies whose presence makes a response personal: a session (signed in, messages) or messages.
@@ -29,6 +34,10 @@ NOT_STORED = {
     "x-cache",
 }
 NONCE_PLACEHOLDER = b"\x00csp-nonce\x00"
+# Where templates/base.html lets a saved copy say that it may be out of date.
+STALE_NOTICE_SLOT = b"<!-- stale-notice -->"
+# Part of every key: entries kept by an older release of this module are not read by a newer one (rolling deploys).
+FORMAT = 2
 
 
 # The data version read by the page cache for the request being handled, so helpers below need not read it again.
@@ -45,7 +54,7 @@ def for_data_version(name, key, compute):
         return compute()
     version = current_version.get() or dataversion.current()
     digest = hashlib.md5(repr(key).encode(), usedforsecurity=False).hexdigest()
-    cache_key = f"data:{name}:{version.number}:{timezone.localdate()}:{digest}"
+    cache_key = f"data:{FORMAT}:{name}:{version.number}:{timezone.localdate()}:{digest}"
     value = cache.get(cache_key)
     if value is None:
         value = compute()
@@ -86,14 +95,20 @@ def response_is_storable(response):
 
 def last_modified(version):
     """Return when this URL's answer may last have changed: the data's last change, or midnight, whichever is later."""
-    midnight = timezone.make_aware(datetime.combine(timezone.localdate(), time()))
+    midnight = timezone.make_aware(datetime.combine(timezone.localdate(), midnight_time()))
     return max(version.changed_at, midnight)
 
 
-class Entry:
-    """What the cache keeps of a response: status, headers, body (nonce replaced by a placeholder) and its ETag."""
+def kept_seconds():
+    """Return how long an entry stays in the cache: fresh for PAGE_CACHE_SECONDS, a stand-in for longer if set."""
+    return max(settings.PAGE_CACHE_SECONDS, settings.PAGE_CACHE_STALE_SECONDS)
 
-    def __init__(self, status, headers, body, nonce):
+
+class Entry:
+    """What the cache keeps of a response: status, headers, body (nonce replaced by a placeholder), its ETag, and the
+    data version, day and time it was made."""
+
+    def __init__(self, status, headers, body, nonce, version):
         self.has_nonce = bool(nonce) and nonce.encode() in body
         if self.has_nonce:
             body = body.replace(nonce.encode(), NONCE_PLACEHOLDER)
@@ -103,11 +118,34 @@ class Entry:
         digest = hashlib.md5(body, usedforsecurity=False).hexdigest()
         # Weak when pages differ only by their nonce: equivalent, not byte-identical.
         self.etag = f'W/"{digest}"' if self.has_nonce else f'"{digest}"'
+        self.version = version
+        self.day = timezone.localdate()
+        self.made = time.time()
 
-    def response(self, request):
+    def age(self):
+        return max(0.0, time.time() - self.made)
+
+    def is_fresh(self, version):
+        """Return whether this entry answers for `version` today: the same data, the same date, not too old."""
+        return (
+            self.version == version and self.day == timezone.localdate() and self.age() < settings.PAGE_CACHE_SECONDS
+        )
+
+    def may_stand_in(self):
+        """Return whether this entry may be served while the database cannot be reached."""
+        return self.age() < settings.PAGE_CACHE_STALE_SECONDS
+
+    def is_html(self):
+        return any(k.lower() == "content-type" and v.startswith("text/html") for k, v in self.headers)
+
+    def response(self, request, stale=False):
         body = self.body
         if self.has_nonce:
             body = body.replace(NONCE_PLACEHOLDER, str(request.csp_nonce).encode())
+        if stale and self.is_html():
+            made = timezone.localtime(datetime.fromtimestamp(self.made, tz=UTC))
+            notice = loader.render_to_string("ops/stale_notice.html", {"made": made})
+            body = body.replace(STALE_NOTICE_SLOT, notice.encode(), 1)
         response = HttpResponse(body, status=self.status)
         for key, value in self.headers:
             response[key] = value
@@ -117,9 +155,11 @@ class Entry:
 class PageCacheMiddleware:
     """Serve public GET responses from the cache, with ETag and Last-Modified, so conditional GETs answer 304.
 
-    A response is cached under its absolute URL, the values of the request headers it varies on (but Cookie: requests
-    with personal cookies bypass the cache) and the data version. Any change to directory data bumps the version, so
-    no cached page outlives the data it shows. Streamed responses are kept when they end within the size limit.
+    A response is kept under its absolute URL and the values of the request headers it varies on (but Cookie: requests
+    with personal cookies bypass the cache), with the data version it was made for. It is served while that is still
+    the data version, on the same day. Any change to directory data bumps the version, so no cached page outlives the
+    data it shows. While the database cannot be reached, an entry up to PAGE_CACHE_STALE_SECONDS old stands in, marked
+    as possibly out of date. Streamed responses are kept when they end within the size limit.
     """
 
     def __init__(self, get_response):
@@ -135,7 +175,10 @@ class PageCacheMiddleware:
                 patch_cache_control(response, private=True)
             return response
 
-        version = dataversion.current()
+        try:
+            version = dataversion.current()
+        except DATABASE_ERRORS:
+            version = None
         token = current_version.set(version)
         try:
             return self.public_response(request, version)
@@ -143,38 +186,50 @@ class PageCacheMiddleware:
             current_version.reset(token)
 
     def public_response(self, request, version):
-        url_key = hashlib.md5(
-            f"{version.number}|{timezone.localdate()}|{request.build_absolute_uri()}".encode(), usedforsecurity=False
-        ).hexdigest()
-        vary = cache.get(f"page-vary:{url_key}")
-        if vary is not None and (entry := cache.get(self.page_key(url_key, vary, request))) is not None:
-            return self.finish(request, entry.response(request), entry.etag, version, from_cache=True)
+        url_key = hashlib.md5(request.build_absolute_uri().encode(), usedforsecurity=False).hexdigest()
+        vary_key = f"page-vary:{FORMAT}:{url_key}"
+        vary = cache.get(vary_key)
+        entry = cache.get(self.page_key(url_key, vary, request)) if vary is not None else None
+        if entry is not None:
+            if version is not None and entry.is_fresh(version):
+                return self.finish(request, entry.response(request), entry.etag, version, "hit")
+            if version is None and entry.may_stand_in():
+                return self.stale(request, entry)
 
         response = self.get_response(request)
+        if getattr(response, "database_unavailable", False):
+            # The database went away during this request.
+            return self.stale(request, entry) if entry is not None and entry.may_stand_in() else response
         if response_is_personal(request, response):
             if "Cache-Control" not in response:
                 patch_cache_control(response, private=True)
             return response
-        if request.method != "GET" or not response_is_storable(response):
+        if version is None or request.method != "GET" or not response_is_storable(response):
             return response
         vary = self.vary_headers(response)
         if "Cache-Control" not in response:
-            # Browsers may keep the page but must ask again each time; the ETag makes asking cheap.
-            patch_cache_control(response, no_cache=True)
+            # Browsers may keep the page but must ask again each time (the ETag makes asking cheap); shared caches
+            # (a CDN) may serve it for CDN_MAX_AGE seconds, and for longer when this site answers with an error.
+            patch_cache_control(
+                response,
+                max_age=0,
+                s_maxage=settings.CDN_MAX_AGE,
+                stale_if_error=settings.PAGE_CACHE_STALE_SECONDS,
+            )
         nonce = getattr(request, "_csp_nonce", None)
-        store = partial(self.store, f"page-vary:{url_key}", vary, self.page_key(url_key, vary, request))
+        store = partial(self.store, vary_key, vary, self.page_key(url_key, vary, request), version)
         if response.streaming:
             response.streaming_content = self.kept_while_streamed(response.streaming_content, response, nonce, store)
             return response
-        entry = Entry(response.status_code, response.items(), response.content, nonce)
-        store(entry)
-        return self.finish(request, response, entry.etag, version, from_cache=False)
+        entry = store(response.status_code, response.items(), response.content, nonce)
+        return self.finish(request, response, entry.etag, version, "miss")
 
     @staticmethod
-    def store(vary_key, vary, page_key, entry):
+    def store(vary_key, vary, page_key, version, status, headers, body, nonce):
+        entry = Entry(status, headers, body, nonce, version)
         if len(entry.body) <= settings.PAGE_CACHE_MAX_BYTES:
-            cache.set(vary_key, vary, settings.PAGE_CACHE_SECONDS)
-            cache.set(page_key, entry, settings.PAGE_CACHE_SECONDS)
+            cache.set_many({vary_key: vary, page_key: entry}, kept_seconds())
+        return entry
 
     @staticmethod
     def kept_while_streamed(content, response, nonce, store):
@@ -190,7 +245,7 @@ class PageCacheMiddleware:
                     chunks = None
             yield chunk
         if chunks is not None:
-            store(Entry(response.status_code, headers, b"".join(chunks), nonce))
+            store(response.status_code, headers, b"".join(chunks), nonce)
 
     @staticmethod
     def vary_headers(response):
@@ -200,14 +255,14 @@ class PageCacheMiddleware:
     @staticmethod
     def page_key(url_key, vary, request):
         values = "|".join(request.headers.get(header, "") for header in vary)
-        return f"page:{url_key}:{hashlib.md5(values.encode(), usedforsecurity=False).hexdigest()}"
+        return f"page:{FORMAT}:{url_key}:{hashlib.md5(values.encode(), usedforsecurity=False).hexdigest()}"
 
     @staticmethod
-    def finish(request, response, etag, version, from_cache):
+    def finish(request, response, etag, version, state):
         response["ETag"] = etag
         modified = last_modified(version)
         response["Last-Modified"] = http_date(modified.timestamp())
-        response["X-Cache"] = "hit" if from_cache else "miss"
+        response["X-Cache"] = state
         if "If-None-Match" not in request.headers and "If-Modified-Since" not in request.headers:
             return response
         conditional = get_conditional_response(
@@ -217,6 +272,17 @@ class PageCacheMiddleware:
             # The browser keeps the policy it stored with the page, whose nonce matches that page's scripts.
             conditional._csp_exempt = True
         return conditional
+
+    @staticmethod
+    def stale(request, entry):
+        """Return a saved copy while the database cannot be reached, saying so in a header and on HTML pages."""
+        response = entry.response(request, stale=True)
+        response["X-Cache"] = "stale"
+        response["Age"] = str(int(entry.age()))
+        response["Last-Modified"] = http_date(entry.made)
+        # Only while the database is away: no browser or CDN should keep this copy past it.
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 def request_is_personal(request):

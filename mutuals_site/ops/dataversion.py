@@ -1,16 +1,20 @@
 """The directory's data version: bumped by every change to directory data, read by cacheable requests."""
 
+import contextlib
+import copy
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from time import monotonic
 
 from django.apps import apps
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db import connections, router, transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from simple_history.models import HistoricalChanges
+
+from .errors import DATABASE_ERRORS
 
 ROW_ID = 1
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
@@ -22,8 +26,9 @@ class Version:
     changed_at: datetime
 
 
-# (version, monotonic() when read) of this process's last read outside a transaction, or None.
-recent = None
+# By database alias: (version, monotonic() when read) of this process's last read outside a transaction; the error
+# instead of the version when the database could not be reached.
+recent = {}
 
 
 def current():
@@ -31,40 +36,53 @@ def current():
 
     A change made in this process is seen at once (bump() forgets the last read); one made by another process within
     DATA_VERSION_MAX_AGE. Inside a transaction the database is always read, so an uncommitted version is never kept.
+    A failed read raises its error again for the same time, so that while the database is away each request does not
+    wait for another connection to fail. The version is read from the database that the request reads its data from
+    (a replica for public pages, when there is one), so that a page is never kept under a version newer than its data.
     """
-    global recent
+    from .models import DataVersion
+
+    alias = router.db_for_read(DataVersion)
+    connection = connections[alias]
     if connection.in_atomic_block:
-        return read_current()
-    if recent is not None and monotonic() - recent[1] < settings.DATA_VERSION_MAX_AGE:
-        return recent[0]
-    version = read_checked()
-    recent = (version, monotonic())
+        return read_current(connection)
+    last = recent.get(alias)
+    if last is not None and monotonic() - last[1] < settings.DATA_VERSION_MAX_AGE:
+        if isinstance(last[0], Exception):
+            raise copy.copy(last[0])
+        return last[0]
+    try:
+        version = read_checked(connection)
+    except DATABASE_ERRORS as error:
+        recent[alias] = (error.with_traceback(None), monotonic())
+        raise
+    recent[alias] = (version, monotonic())
     return version
 
 
 def forget():
     """Make the next current() read the database."""
-    global recent
-    recent = None
+    recent.clear()
 
 
-def read_checked():
+def read_checked(connection):
     """Read the data version, standing in for Django's connection health check (CONN_HEALTH_CHECKS).
 
     Often the first query of a request, so this saves a round trip: a connection that fails it is closed and opened
     once more.
     """
     if connection.connection is None:
-        return read_current()
+        return read_current(connection)
     connection.health_check_done = True
     try:
-        return read_current()
-    except (OperationalError, InterfaceError):
-        connection.close()
-        return read_current()
+        return read_current(connection)
+    except DATABASE_ERRORS:
+        with contextlib.suppress(DATABASE_ERRORS):
+            connection.close()
+        return read_current(connection)
 
 
-def read_current():
+def read_current(connection):
     from .models import DataVersion
 
     # Raw SQL: the ORM takes several times as long as the database to answer this.

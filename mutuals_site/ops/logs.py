@@ -1,14 +1,11 @@
-"""Structured logs: one JSON object a line, each carrying the id of the request it belongs to."""
+"""Structured logs: one JSON object a line (python-json-logger), each carrying the id of the request it belongs to."""
 
-import json
 import logging
 from contextvars import ContextVar
-from datetime import UTC, datetime
+
+from pythonjsonlogger.json import JsonFormatter as BaseJsonFormatter
 
 request_id_var = ContextVar("request_id", default="")
-
-# Attributes every LogRecord has; anything else passed with `extra=` is written as a field.
-STANDARD_ATTRIBUTES = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
 
 
 class RequestIdFilter(logging.Filter):
@@ -20,19 +17,33 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
-class JsonFormatter(logging.Formatter):
+class JsonFormatter(BaseJsonFormatter):
     """Format a record as one line of JSON: time, level, logger, message, extra fields and any traceback."""
 
-    def format(self, record):
-        entry = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        for key, value in vars(record).items():
-            if key not in STANDARD_ATTRIBUTES and not key.startswith("_") and key not in entry:
-                entry[key] = value
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, default=str, ensure_ascii=False)
+    def __init__(self, *args, **kwargs):
+        super().__init__(
+            "%(levelname)s %(name)s %(message)s",
+            rename_fields={"levelname": "level", "name": "logger", "exc_info": "exception"},
+            timestamp="time",
+            json_ensure_ascii=False,
+            **kwargs,
+        )
+
+
+class DatabaseDownFilter(logging.Filter):
+    """Log a request that failed because the database cannot be reached as one warning line, without a traceback.
+
+    While the database is away every such request fails the same way; its 503 is expected, and the health check and
+    the first lines already say why.
+    """
+
+    def filter(self, record):
+        from .errors import DATABASE_ERRORS
+
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, DATABASE_ERRORS):
+            record.exc_info = record.exc_text = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            reason = (str(error).strip() or type(error).__name__).splitlines()[0]
+            record.msg = f"{record.msg} (database unreachable: {reason})"
+        return True

@@ -43,6 +43,8 @@ class RequestLogMiddleware:
                     "path": request.path,
                     "status": response.status_code,
                     "duration_ms": duration_ms,
+                    # hit, miss or stale (a saved copy served while the database is away), for public pages.
+                    "cache": response.get("X-Cache", ""),
                 },
             )
             return response

@@ -1,30 +1,42 @@
 """Helpers that settings.py uses to turn environment variables into settings."""
 
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
+import dj_database_url
+import environ
 from django.core.exceptions import ImproperlyConfigured
 
-CACHE_BACKENDS = {
-    "locmem": "django.core.cache.backends.locmem.LocMemCache",
-    "file": "django.core.cache.backends.filebased.FileBasedCache",
-    "dummy": "django.core.cache.backends.dummy.DummyCache",
-}
+DJANGO_REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
+REDIS_SCHEMES = {"redis", "rediss"}
 
 
-def cache_from_url(url):
-    """Return a CACHES entry for locmem://[name], file:///path or dummy://, with ?max_entries=N."""
-    parts = urlsplit(url)
-    if parts.scheme not in CACHE_BACKENDS:
-        raise ImproperlyConfigured(f"CACHE_URL must start with one of {', '.join(CACHE_BACKENDS)}: got {url!r}.")
-    options = dict(parse_qsl(parts.query))
-    config = {
-        "BACKEND": CACHE_BACKENDS[parts.scheme],
-        "OPTIONS": {"MAX_ENTRIES": int(options.get("max_entries", 1000))},
-    }
-    if parts.scheme == "file":
-        config["LOCATION"] = parts.path
-    elif parts.scheme == "locmem":
-        config["LOCATION"] = parts.netloc or "pages"
+def database_config(url):
+    """Return a DATABASES entry for a database URL: connections kept for a minute and checked before reuse."""
+    config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        # libpq waits for ever for a host that does not answer; give up after a few seconds, so that pages answer
+        # with a saved copy or 503 instead of hanging until gunicorn kills the worker.
+        config.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+    return config
+
+
+def cache_config(url):
+    """Return a CACHES entry for a django-environ cache URL (locmemcache://, filecache:///path, dummycache://, redis://).
+
+    Local-memory and file caches keep 1,000 entries unless ?max_entries= says otherwise. Redis is Django's own backend,
+    made to answer as an empty cache while the server cannot be reached (mutuals_site.ops.redis_cache), with short
+    timeouts so that an unreachable server costs a request at most a second.
+    """
+    scheme = urlsplit(url).scheme
+    try:
+        config = environ.Env.cache_url_config(url, backend=DJANGO_REDIS_CACHE if scheme in REDIS_SCHEMES else None)
+    except ImproperlyConfigured as error:
+        raise ImproperlyConfigured(f"CACHE_URL {url!r}: {error}") from None
+    if scheme in REDIS_SCHEMES:
+        config["BACKEND"] = "mutuals_site.ops.redis_cache.FailSoftRedisCache"
+        config["OPTIONS"] = {"socket_connect_timeout": 1, "socket_timeout": 1, **config.get("OPTIONS", {})}
+    elif not config["BACKEND"].endswith("DummyCache"):
+        config.setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 1000)
     return config
 
 

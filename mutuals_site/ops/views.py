@@ -1,15 +1,20 @@
+import re
 import sys
 
 from django.conf import settings
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 
+from .errors import DATABASE_ERRORS
 from .logs import request_id_var
 
-DATABASE_DOWN = (OperationalError, InterfaceError)
+ERROR_MESSAGES = {
+    500: "Sorry, there is a problem with the service. Try again later.",
+    503: "The directory cannot reach its data at the moment. Try again in a few minutes.",
+}
 
 
 @never_cache
@@ -48,15 +53,27 @@ FALLBACK = {
 }
 
 
+def is_data_request(request):
+    """Return whether the request is for data (downloads, the API), which gets errors as JSON, not as a page."""
+    return re.match(settings.DATA_URLS_REGEX, request.path_info) is not None
+
+
 def server_error(request):
-    """Answer 503 when the database is down, so clients retry; otherwise 500. Both show the request id."""
-    database_down = isinstance(sys.exc_info()[1], DATABASE_DOWN)
+    """Answer 503 when the database is down, so clients retry; otherwise 500. Both give the request id."""
+    database_down = isinstance(sys.exc_info()[1], DATABASE_ERRORS)
     status = 503 if database_down else 500
-    try:
-        response = render_plain(f"{status}.html", status)
-    except Exception:
-        # The error page itself failed (a template or static-file problem): still answer, plainly.
-        response = HttpResponse(FALLBACK[status], status=status)
+    if is_data_request(request):
+        response = JsonResponse(
+            {"errors": [{"message": ERROR_MESSAGES[status]}], "request_id": request_id_var.get()}, status=status
+        )
+    else:
+        try:
+            response = render_plain(f"{status}.html", status)
+        except Exception:
+            # The error page itself failed (a template or static-file problem): still answer, plainly.
+            response = HttpResponse(FALLBACK[status], status=status)
     if database_down:
         response["Retry-After"] = "30"
+        # The page cache may answer with a saved copy instead (ops/cache.py).
+        response.database_unavailable = True
     return response

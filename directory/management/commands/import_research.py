@@ -4,7 +4,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from directory.research_data import RowError, import_research_files
+from directory.research_data import RowError, import_research_files, read_csv
+from mutuals_site.ops.progress import Stopwatch, progress_bar
 
 DEFAULT_DATA_DIR = Path(settings.BASE_DIR) / "fixtures" / "research"
 
@@ -20,13 +21,24 @@ class Command(BaseCommand):
             help=f"Folder holding mutuals.csv and contracts.csv (default {DEFAULT_DATA_DIR}).",
         )
 
-    def handle(self, *args, data_dir, **options):
-        for name in ("mutuals.csv", "contracts.csv", "published_figures.csv"):
+    def handle(self, *args, data_dir, verbosity, **options):
+        files = ("mutuals.csv", "contracts.csv", "published_figures.csv")
+        for name in files:
             if not (data_dir / name).is_file():
                 raise CommandError(f"{data_dir / name} not found.")
+        took = Stopwatch()
+        rows = {name: len(read_csv(data_dir / name)) for name in files}
         try:
-            with transaction.atomic():
-                result = import_research_files(data_dir)
+            with (
+                progress_bar(self, verbosity, total=sum(rows.values()), unit=" rows", desc="research rows") as bar,
+                transaction.atomic(),
+            ):
+                result = import_research_files(data_dir, on_row=bar.update)
         except RowError as error:
             raise CommandError(f"Nothing imported: {error}") from error
-        self.stdout.write(f"Created {len(result.created)} and updated {len(result.updated)} records from {data_dir}.")
+        if verbosity:
+            self.stdout.write(
+                f"Created {len(result.created)} and updated {len(result.updated)} records from {data_dir}"
+                f" ({rows['mutuals.csv']} mutuals, {rows['contracts.csv']} contracts and"
+                f" {rows['published_figures.csv']} published figures read) in {took}."
+            )

@@ -17,6 +17,7 @@ from directory.models import (
     Source,
 )
 from mutuals_site.ops import dataversion
+from mutuals_site.ops.progress import Stopwatch, progress_bar
 
 PREFIX, SUFFIX = "Synthetic Mutual ", " (test data)"
 MARKER = "Synthetic test data made by make_synthetic_mutuals for load tests; remove with --delete."
@@ -35,13 +36,17 @@ class Command(BaseCommand):
         parser.add_argument("--delete", action="store_true", help="Delete every synthetic mutual instead.")
         parser.add_argument("--seed", type=int, default=1, help="Seed for the random choices, for repeatable runs.")
 
-    def handle(self, count, delete, seed, **options):
+    def handle(self, count, delete, seed, verbosity, **options):
+        took = Stopwatch()
         if delete:
             deleted = self.delete_all()
-            self.stdout.write(f"Deleted {deleted} synthetic mutuals.")
+            summary = f"Deleted {deleted:,} synthetic mutuals in {took}."
         elif count > 0:
-            self.create(count, seed)
-            self.stdout.write(f"Created {count} synthetic mutuals; {synthetic_mutuals().count()} in all.")
+            made = self.create(count, seed, verbosity)
+            summary = (
+                f"Created {count:,} synthetic mutuals with {made['sectors']:,} sector links, {made['sources']:,} sources"
+                f" and {made['contracts']:,} contracts in {took}; {synthetic_mutuals().count():,} in all."
+            )
         else:
             raise CommandError("Give a number of mutuals to create, or --delete.")
         dataversion.bump()
@@ -51,8 +56,10 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 for model in (Mutual, Mutual.sectors.through, Source, Contract):
                     cursor.execute(f"{command} {connection.ops.quote_name(model._meta.db_table)}")
+        if verbosity:
+            self.stdout.write(summary)
 
-    def create(self, count, seed):
+    def create(self, count, seed, verbosity=1):
         sectors, regions = list(Sector.objects.all()), list(Region.objects.all())
         if not sectors or not regions:
             raise CommandError(
@@ -61,16 +68,18 @@ class Command(BaseCommand):
         commissioners = list(Commissioner.objects.all()[:50]) or [None]
         start = synthetic_mutuals().count() + 1
         rng = random.Random(seed * 1_000_003 + start)
+        made = {"sectors": 0, "sources": 0, "contracts": 0}
+        bar = progress_bar(self, verbosity, total=count, unit=" mutuals", desc="synthetic mutuals")
         for first in range(start, start + count, BATCH):
             numbers = range(first, min(first + BATCH, start + count))
             with transaction.atomic():
                 mutuals = Mutual.objects.bulk_create(self.mutual(n, rng, sectors, regions) for n in numbers)
-                Mutual.sectors.through.objects.bulk_create(
+                links = Mutual.sectors.through.objects.bulk_create(
                     Mutual.sectors.through(mutual_id=m.pk, sector_id=sector.pk)
                     for m in mutuals
                     for sector in {m.primary_sector, rng.choice(sectors)}
                 )
-                Source.objects.bulk_create(
+                sources = Source.objects.bulk_create(
                     Source(
                         mutual=m,
                         url=f"https://example.invalid/synthetic/{m.slug}",
@@ -78,7 +87,13 @@ class Command(BaseCommand):
                     )
                     for m in mutuals
                 )
-                Contract.objects.bulk_create(self.contract(m, rng, commissioners) for m in mutuals[::2])
+                contracts = Contract.objects.bulk_create(self.contract(m, rng, commissioners) for m in mutuals[::2])
+            made["sectors"] += len(links)
+            made["sources"] += len(sources)
+            made["contracts"] += len(contracts)
+            bar.update(len(mutuals))
+        bar.close()
+        return made
 
     @staticmethod
     def mutual(number, rng, sectors, regions):

@@ -1,48 +1,16 @@
+"""What changed in the directory, read from the history: the entries of the change feed."""
+
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
-from django.contrib.syndication.views import Feed
 from django.db.models import OuterRef, Q, Subquery
-from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import capfirst
 
 from .models import Mutual
+from .records import PUBLIC_FIELDS
 
 FEED_LENGTH = 50
 
-# The facts on a mutual's public page whose change makes an "updated" entry.
-PUBLIC_FIELDS = [
-    "name",
-    "summary",
-    "services",
-    "primary_sector",
-    "sector_detail",
-    "region",
-    "town",
-    "postcode",
-    "latitude",
-    "longitude",
-    "location_basis",
-    "website",
-    "legal_form",
-    "ownership_detail",
-    "register",
-    "registration_number",
-    "year_spun_out",
-    "parent_body",
-    "staff_count",
-    "staff_count_detail",
-    "turnover_gbp",
-    "turnover_period",
-    "status",
-    "status_year",
-    "status_note",
-    "evidence",
-    "notes",
-    "last_verified",
-]
 PUBLIC_FIELD_IDS = [Mutual._meta.get_field(name).attname for name in PUBLIC_FIELDS]
 
 
@@ -108,48 +76,3 @@ def describe(record, before, mutual, request):
         kind, title = "updated", f"Updated: {mutual.name}"
         description = f"Changed: {', '.join(changed)}."
     return Change(kind, title, capfirst(description), url, record.history_id, record.history_date)
-
-
-class ChangeFeed(Feed):
-    feed_type = Atom1Feed
-    title = f"{settings.DIRECTORY['SITE_NAME']}: changes"
-    subtitle = "Public service mutuals added to the directory, updated, closed, merged or returned in-house."
-    author_name = settings.DIRECTORY["SITE_NAME"]
-
-    def get_object(self, request, *args, **kwargs):
-        return request
-
-    def link(self):
-        return reverse("directory:home")
-
-    def feed_url(self):
-        return reverse("directory:feed")
-
-    def feed_copyright(self):
-        return f"Data published under the {settings.DIRECTORY['DATA_LICENCE']}"
-
-    def items(self, request):
-        return recent_changes(request)
-
-    def item_title(self, change):
-        return change.title
-
-    def item_description(self, change):
-        return change.description
-
-    def item_link(self, change):
-        return change.url
-
-    def item_guid(self, change):
-        return f"{change.url}#change-{change.history_id}"
-
-    item_guid_is_permalink = False
-
-    def item_pubdate(self, change):
-        return change.date
-
-    def item_updateddate(self, change):
-        return change.date
-
-    def item_categories(self, change):
-        return [change.kind]

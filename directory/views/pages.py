@@ -1,40 +1,19 @@
+"""The site's pages: home, a mutual, sectors, regions, buyers, statistics, about, and the correction form."""
+
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import CreateView, DetailView
-from django_filters.views import FilterView
 
-from . import stats
-from .filters import MutualFilter
-from .forms import CorrectionForm
-from .models import Commissioner, Mutual, PublishedFigure, Region, Sector
-from .search import closest_names
-from .selection import describe
-
-PAGE_SIZE = 25
-
-
-def paginate(request, queryset, per_page=PAGE_SIZE, count=None):
-    """Return the requested page, or the first one, and a sentence if the request asked for a page that isn't there."""
-    raw = request.GET.get("page", "").strip() or "1"
-    paginator = Paginator(queryset, per_page)
-    if count is not None:
-        paginator.count = count  # Already known (e.g. from facet counts): don't count again.
-    page_obj = paginator.get_page(raw)
-    valid = raw.isdigit() and 1 <= int(raw) <= page_obj.paginator.num_pages
-    if valid:
-        return page_obj, None
-    page_obj = page_obj.paginator.page(1)
-    return (
-        page_obj,
-        f"Ignored page “{raw[:20]}”: there is no such page, so this is page 1.",
-    )
+from .. import stats
+from ..forms import CorrectionForm
+from ..models import Commissioner, Mutual, PublishedFigure, Region, Sector
+from ..pagination import page_or_first
 
 
 def home(request):
@@ -46,41 +25,6 @@ def home(request):
         "regions": Region.objects.with_active_counts(),
     }
     return render(request, "directory/home.html", context)
-
-
-class SelectionMixin:
-    """A page of the listing's selection (the listing, the map): its filters, facets, words and what was ignored."""
-
-    filterset_class = MutualFilter
-    strict = False
-
-    def get_filterset_kwargs(self, filterset_class):
-        return {**super().get_filterset_kwargs(filterset_class), "data": self.request.GET}
-
-    def selection_context(self, count, page_message=None):
-        filterset = self.filterset
-        search = filterset.cleaned_data.get("q") or ""
-        unmatched = search and not count
-        return {
-            "selection": describe(filterset, count),
-            "search": search,
-            "suggestions": closest_names(filterset.selection_without("q"), search) if unmatched else [],
-            "ignored": [*filterset.messages, *filter(None, [page_message])],
-        }
-
-
-class MutualListView(SelectionMixin, FilterView):
-    template_name = "directory/mutual_list.html"
-
-    def get_queryset(self):
-        return Mutual.objects.published().for_listing()
-
-    def get_context_data(self, **kwargs):
-        facets = self.filterset.facets()
-        count = self.filterset.count()
-        page_obj, page_message = paginate(self.request, self.object_list, count=count)
-        context = self.selection_context(count, page_message)
-        return super().get_context_data(page_obj=page_obj, facets=facets, **context, **kwargs)
 
 
 class MutualDetailView(DetailView):
@@ -115,7 +59,7 @@ def region_detail(request, slug):
 
 
 def grouped_page_context(request, group, mutuals, other, query):
-    page_obj, page_message = paginate(request, mutuals.for_listing())
+    page_obj, page_message = page_or_first(request, mutuals.for_listing())
     return {
         "object": group,
         "figures": stats.group_figures(mutuals, other, query),

@@ -1,51 +1,17 @@
 """The read-only JSON API: plain views over the listing's FilterSet, described by a hand-written OpenAPI document."""
 
-from datetime import datetime, time
-
-from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.http import require_safe
 
-from . import openapi
-from .exports import CSV_COLUMNS, data_response, errors_response
-from .filters import InvalidSelection, strict_selection
-from .models import Commissioner, Contract, Mutual, Region, Sector
-from .openapi import MAX_PAGE_SIZE, PAGE_SIZE
-from .serializers import commissioner_record, licensed, mutual_record, region_record, sector_record
-
-
-class ModifiedAfterField(forms.Field):
-    default_error_messages = {
-        "invalid": "Enter an ISO 8601 date or date and time, e.g. 2026-11-26 or 2026-11-26T09:30:00Z.",
-    }
-
-    def to_python(self, value):
-        """Return an aware datetime: a date means the start of that day, UK time; a time without offset is UK time."""
-        if not value:
-            return None
-        if "T" in value:
-            value = value.replace(" ", "+")  # An unencoded "+01:00" offset arrives as " 01:00".
-        try:
-            moment = parse_datetime(value)
-            day = None if moment else parse_date(value)
-        except ValueError:
-            moment = day = None
-        if day:
-            moment = datetime.combine(day, time.min)
-        if moment is None:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
-
-
-class ListOptionsForm(forms.Form):
-    page = forms.IntegerField(min_value=1, required=False)
-    page_size = forms.IntegerField(min_value=1, max_value=MAX_PAGE_SIZE, required=False)
-    modified_after = ModifiedAfterField(required=False)
+from .. import openapi
+from ..forms import ListOptionsForm
+from ..models import Commissioner, Mutual, Region, Sector
+from ..pagination import MAX_API_PAGE_SIZE, PAGE_SIZE
+from ..records import COLUMNS, commissioner_record, licensed, mutual_record, region_record, sector_record
+from ..responses import data_response, errors_response
+from ..selection import InvalidSelection, strict_selection
 
 
 @require_safe
@@ -54,9 +20,9 @@ def api_home(request):
     context = {
         "openapi": document,
         "parameters": openapi.query_parameters(document),
-        "csv_columns": CSV_COLUMNS,
+        "csv_columns": [column.name for column in COLUMNS],
         "page_size": PAGE_SIZE,
-        "max_page_size": MAX_PAGE_SIZE,
+        "max_page_size": MAX_API_PAGE_SIZE,
     }
     return render(request, "directory/api.html", context)
 
@@ -70,7 +36,7 @@ def openapi_document(request):
 def mutual_list(request):
     try:
         mutuals, options = api_selection(request.GET)
-        page = paginate(mutuals, options, request.GET)
+        page = api_page(mutuals, options, request.GET)
     except InvalidSelection as error:
         return errors_response(error.errors)
     return data_response(
@@ -102,7 +68,8 @@ def api_selection(query):
     return mutuals, form.cleaned_data
 
 
-def paginate(mutuals, options, query):
+def api_page(mutuals, options, query):
+    """Return the page asked for; raise InvalidSelection if there is no such page."""
     paginator = Paginator(mutuals, options["page_size"] or PAGE_SIZE)
     number = options["page"] or 1
     if number > paginator.num_pages:
@@ -114,6 +81,17 @@ def page_url(request, number):
     query = request.GET.copy()
     query["page"] = number
     return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+
+@require_safe
+def mutual_detail(request, slug):
+    """One published mutual's record, at /api/mutuals/<slug>/ and /mutuals/<slug>.json."""
+    mutual = Mutual.objects.published().for_detail().filter(slug=slug).first()
+    if mutual is None:
+        return errors_response(
+            [{"parameter": "slug", "message": f"There is no published mutual “{slug}”."}], status=404
+        )
+    return data_response(licensed(request, mutual=mutual_record(mutual, request)))
 
 
 @require_safe
@@ -130,13 +108,7 @@ def region_list(request):
 
 @require_safe
 def commissioner_list(request):
-    published = Contract.objects.filter(mutual__in=Mutual.objects.published())
-    commissioners = Commissioner.objects.filter(
-        Exists(published.filter(commissioner=OuterRef("pk")))
-    ).prefetch_related(
-        Prefetch("contracts", published.select_related("mutual"), to_attr="published_contracts"),
-    )
-    results = [commissioner_record(commissioner, request) for commissioner in commissioners]
+    results = [commissioner_record(commissioner, request) for commissioner in Commissioner.objects.for_api()]
     return data_response(licensed(request, count=len(results), results=results))
 
 

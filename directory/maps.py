@@ -1,0 +1,53 @@
+"""The maps' settings, shared by the server (GeoJSON, grouping) and the browser (passed to map.js as JSON)."""
+
+from django.conf import settings
+
+# What a marker shows besides its colour, so that no sector is told apart by colour alone.
+SECTOR_GLYPHS = {
+    "adult-social-care": "SC",
+    "childrens-services": "Ch",
+    "education": "Ed",
+    "employment-and-skills": "Em",
+    "environment": "En",
+    "health": "H",
+    "housing": "Ho",
+    "leisure": "Le",
+    "libraries": "Li",
+    "other": "O",
+    "youth-services": "Y",
+}
+# Most locations are town centres: closer views would claim a precision the data does not have.
+MAX_ZOOM = 14
+# The zoom level at which a cell of the server's grouping grid is one degree of latitude high.
+CLUSTER_ZOOM = 7
+
+
+def sector_glyph(slug, name):
+    """Return the letters a sector's markers show; a sector added later gets the start of its name."""
+    return SECTOR_GLYPHS.get(slug) or name[:2]
+
+
+def points_limit():
+    """Return the most mutuals the map page embeds, or one bounding box of /mutuals.geojson sends, as points."""
+    return settings.DIRECTORY["MAP_POINTS_LIMIT"]
+
+
+def cell_size(zoom):
+    """Return the longitude and latitude sides of the grid's cells at a zoom level: about 90 by 75 pixels in England."""
+    longitude = 2.0 ** (CLUSTER_ZOOM - zoom)
+    return longitude, longitude / 2
+
+
+def script_settings(legend):
+    """Return what map.js must agree with the server on, and each sector's marker letters."""
+    return {"maxZoom": MAX_ZOOM, "clusterZoom": CLUSTER_ZOOM, "glyphs": {slug: glyph for slug, _, glyph in legend}}
+
+
+def legend(sector_facet):
+    """Return (slug, name, glyph) of every sector the map's legend explains."""
+    return [(option.value, option.label, sector_glyph(option.value, option.label)) for option in sector_facet.options]
+
+
+def mutuals_without_region(region_facet, total):
+    """Return how many of a selection have no region, from the region facet (counted without the region filter)."""
+    return 0 if region_facet.has_selection else total - sum(option.count for option in region_facet.options)

@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 
+from tests.browser.world import build_world
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -70,6 +72,12 @@ def browser():
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def world():
+    """The small directory of tests/browser/world.py; a test file may declare a world of its own instead."""
+    return build_world()
 
 
 @pytest.fixture

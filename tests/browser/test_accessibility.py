@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS, wait_until
 from tests.browser.keyboard import assert_focus_is_visible, focused
-from tests.browser.world import PAGE_NAMES, build_world, page_types
+from tests.browser.world import PAGE_NAMES, page_types
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,11 +25,6 @@ NOT_FOUND_MESSAGE = "Failed to load resource: the server responded with a status
 REFUSED_SCRIPTS = re.compile(r"Failed to load resource: net::ERR_FAILED \[\S+\.js\]|L is not defined")
 # The pages people must be able to use without JavaScript; the map is there for its list.
 WITHOUT_JAVASCRIPT = ["listing", "listing-filtered", "mutual", "stats", "map"]
-
-
-@pytest.fixture
-def world():
-    return build_world()
 
 
 @pytest.fixture

@@ -14,18 +14,12 @@ from directory.filters import MutualFilter
 from directory.models import Mutual
 from tests.browser.conftest import wait_until
 from tests.browser.keyboard import filter_with_keyboard, focused, press_tab_until
-from tests.browser.world import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NO_JAVASCRIPT = {"java_script_enabled": False}
 IGNORED = "Part of your search was ignored"
 READY = "body[data-map-ready]"
-
-
-@pytest.fixture
-def world():
-    return build_world()
 
 
 def results_count(page):

@@ -1,3 +1,6 @@
+import functools
+import operator
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlsplit
 
@@ -17,8 +20,34 @@ ENGLAND_LATITUDE = (49.8, 55.9)
 ENGLAND_LONGITUDE = (-6.5, 1.8)
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
 
-COMPANIES_HOUSE_NUMBER = r"^([0-9]{8}|[A-Z]{2}[0-9]{6})$"
-FCA_MUTUALS_NUMBER = r"^(IP|RS)?[0-9]{1,6}R?$"
+
+class Register(models.TextChoices):
+    """The registers a mutual's number is on, by their Org-ID list codes (https://org-id.guide/)."""
+
+    COMPANIES_HOUSE = "GB-COH", "Companies House"
+    FCA_MUTUALS = "GB-MPR", "FCA Mutuals Public Register"
+    CHARITY_COMMISSION = "GB-CHC", "Charity Commission for England and Wales"
+
+
+# Each register's numbers: (pattern, examples). A number given without its register (in the research files and the
+# CSV import) belongs to the first register here whose pattern it fits: the FCA's first, because Companies House also
+# lists societies under their IP and RS numbers, the FCA's register being theirs. So a plain number of up to six
+# digits is read as the FCA's, and an older, six-digit charity number needs its register chosen in the form.
+REGISTRATION_NUMBERS = {
+    Register.FCA_MUTUALS: (r"^(IP|RS)?[0-9]{1,6}R?$", "IP27793R or 31151R"),
+    Register.COMPANIES_HOUSE: (r"^([0-9]{8}|[A-Z]{2}[0-9]{6})$", "07733466 or SC123456"),
+    Register.CHARITY_COMMISSION: (r"^[0-9]{6,7}$", "1170092"),
+}
+ORG_ID_PATTERN = rf"^({'|'.join(Register.values)})-"
+
+
+def register_by_form(number):
+    """Return the register whose numbers look like `number` (see REGISTRATION_NUMBERS), or None."""
+    return next(
+        (register for register, (pattern, _) in REGISTRATION_NUMBERS.items() if re.match(pattern, number)), None
+    )
+
+
 UK_POSTCODE = r"^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}$"
 WEB_ADDRESS = r"^https?://"
 WEB_ADDRESS_MESSAGE = "Enter a full web address starting with http:// or https://, e.g. https://www.example.org/."
@@ -274,9 +303,7 @@ class Mutual(models.Model):
         CLS = "company-limited-by-shares", "Company limited by shares"
         CHARITY = "charity", "Charity"
 
-    class Register(models.TextChoices):
-        COMPANIES_HOUSE = "GB-COH", "Companies House"
-        FCA_MUTUALS = "GB-MPR", "FCA Mutuals Public Register"
+    Register = Register
 
     class LocationBasis(models.TextChoices):
         ADDRESS = "address", "Street address"
@@ -383,7 +410,9 @@ class Mutual(models.Model):
     registration_number = models.CharField(
         max_length=12,
         blank=True,
-        help_text="Companies House: 8 characters, e.g. 07733466 or SC123456. FCA Mutuals Public Register: e.g. IP27793R or 31151R.",
+        help_text=" ".join(
+            f"{register.label}: e.g. {example}." for register, (_, example) in REGISTRATION_NUMBERS.items()
+        ),
     )
 
     year_spun_out = year_field("year spun out", "The year it left the public sector.")
@@ -505,9 +534,14 @@ class Mutual(models.Model):
                 name="mutual_status_year_plausible",
             ),
             models.CheckConstraint(
-                condition=Q(register="", registration_number="")
-                | Q(register="GB-COH", registration_number__regex=COMPANIES_HOUSE_NUMBER)
-                | Q(register="GB-MPR", registration_number__regex=FCA_MUTUALS_NUMBER),
+                condition=functools.reduce(
+                    operator.or_,
+                    (
+                        Q(register=register, registration_number__regex=pattern)
+                        for register, (pattern, _) in REGISTRATION_NUMBERS.items()
+                    ),
+                    Q(register="", registration_number=""),
+                ),
                 name="mutual_registration_number_format",
                 violation_error_message="The registration number does not match the format of its register.",
             ),
@@ -551,13 +585,7 @@ class Mutual(models.Model):
         if bool(self.register) != bool(self.registration_number):
             errors["registration_number"] = "Give both the register and the registration number, or neither."
         elif self.register:
-            pattern, example = {
-                self.Register.COMPANIES_HOUSE: (
-                    COMPANIES_HOUSE_NUMBER,
-                    "07733466 or SC123456",
-                ),
-                self.Register.FCA_MUTUALS: (FCA_MUTUALS_NUMBER, "IP27793R or 31151R"),
-            }[self.register]
+            pattern, example = REGISTRATION_NUMBERS[self.register]
             try:
                 RegexValidator(pattern)(self.registration_number)
             except ValidationError:

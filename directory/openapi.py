@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from .exports import CSV_COLUMNS
 from .filters import ALL_STATUSES, MAX_MONEY, SORTS
-from .models import EARLIEST_YEAR, LATEST_YEAR, Commissioner, Contract, Mutual
+from .models import EARLIEST_YEAR, LATEST_YEAR, ORG_ID_PATTERN, Commissioner, Contract, Mutual
 
 # The API's limits live with its description, which api.py enforces.
 PAGE_SIZE, MAX_PAGE_SIZE = 25, 100
@@ -354,7 +354,7 @@ SCHEMAS = {
         website=nullable(URL),
         legal_form=nullable(string(enum=Mutual.LegalForm.values)),
         ownership_detail=TEXT,
-        org_id=nullable(string(pattern=r"^GB-(COH|MPR)-", description="Org-ID identifier.")),
+        org_id=nullable(string(pattern=ORG_ID_PATTERN, description="Org-ID identifier.")),
         register=nullable(string(enum=Mutual.Register.values)),
         registration_number=TEXT,
         year_spun_out=NULLABLE_YEAR,

@@ -12,6 +12,7 @@ from django.db import IntegrityError
 from django.utils.text import slugify
 
 from .models import (
+    REGISTRATION_NUMBERS,
     Commissioner,
     Contract,
     Mutual,
@@ -19,6 +20,7 @@ from .models import (
     Region,
     Sector,
     Source,
+    register_by_form,
 )
 
 SOURCE = {
@@ -141,11 +143,11 @@ def choice(mapping, text, column, default=""):
 
 
 def register_of(number):
-    if re.fullmatch(r"[0-9]{8}|[A-Z]{2}[0-9]{6}", number) and not number.startswith(("IP", "RS")):
-        return Mutual.Register.COMPANIES_HOUSE
-    if re.fullmatch(r"(IP|RS)?[0-9]{1,6}R?", number):
-        return Mutual.Register.FCA_MUTUALS
-    raise RowError(f"company_or_society_number: '{number}' matches neither Companies House nor the FCA register")
+    register = register_by_form(number)
+    if register is None:
+        forms = "; ".join(f"{register.label}: {example}" for register, (_, example) in REGISTRATION_NUMBERS.items())
+        raise RowError(f"company_or_society_number: '{number}' is a number of none of the registers ({forms})")
+    return register
 
 
 def postcode_of(text):

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from directory.models import Commissioner, Contract, Mutual, PublishedFigure, Region, Sector, Source
-from directory.research_data import parse_count
+from directory.research_data import RowError, parse_count, register_of
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +87,28 @@ class ParseCountTests:
     )
     def test_a_number_is_taken_only_when_the_words_hold_exactly_one(self, words, number):
         assert parse_count(words) == number
+
+
+class RegisterOfTests:
+    @pytest.mark.parametrize(
+        ("number", "register"),
+        [
+            ("07584906", Mutual.Register.COMPANIES_HOUSE),
+            ("SC123456", Mutual.Register.COMPANIES_HOUSE),
+            ("IP27793R", Mutual.Register.FCA_MUTUALS),
+            ("31151R", Mutual.Register.FCA_MUTUALS),
+            # Companies House lists societies under their FCA numbers too: the FCA's register is theirs.
+            ("RS007654", Mutual.Register.FCA_MUTUALS),
+            ("1170092", Mutual.Register.CHARITY_COMMISSION),
+        ],
+    )
+    def test_a_number_is_put_on_its_register_by_its_form(self, number, register):
+        assert register_of(number) == register
+
+    def test_a_number_of_no_register_says_what_each_looks_like(self):
+        with pytest.raises(RowError) as raised:
+            register_of("117-0092")
+        assert str(raised.value) == (
+            "company_or_society_number: '117-0092' is a number of none of the registers (FCA Mutuals Public Register: "
+            "IP27793R or 31151R; Companies House: 07733466 or SC123456; Charity Commission for England and Wales: 1170092)"
+        )

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from . import geo
 from .db import by_name
 
 # England's bounding box, Isles of Scilly to Berwick-upon-Tweed, Land's End to Lowestoft.
@@ -73,6 +74,27 @@ def web_address(field, required=False):
     """Return a condition that `field` holds an http(s) address (or is empty, unless `required`)."""
     condition = Q(**{f"{field}__regex": WEB_ADDRESS})
     return condition if required else Q(**{field: ""}) | condition
+
+
+# One or more http(s) addresses, one a line.
+WEB_ADDRESS_LINES = r"^https?://\S+(\nhttps?://\S+)*$"
+
+
+def web_addresses(text):
+    """Return the web addresses in `text`, which separates them by lines, spaces or semicolons."""
+    return [address for address in re.split(r"\s*;\s*(?=https?://)|\s+", text.strip()) if address]
+
+
+def validate_web_addresses(text):
+    """Check that each line of `text` is one http(s) address."""
+    check = URLValidator(schemes=["http", "https"])
+    for line in text.split("\n"):
+        try:
+            check(line)
+        except ValidationError:
+            raise ValidationError(
+                f"{WEB_ADDRESS_MESSAGE} Put each on a line of its own: “{line[:80]}” is not one."
+            ) from None
 
 
 class WebAddressField(models.URLField):
@@ -146,6 +168,56 @@ class Sector(Group):
 
     def get_absolute_url(self):
         return reverse("directory:sector-detail", kwargs={"slug": self.slug})
+
+
+class DistrictQuerySet(models.QuerySet):
+    def with_box_containing(self, latitude, longitude):
+        """Return the districts whose bounding box holds the point (edges included), by name."""
+        return self.filter(west__lte=longitude, east__gte=longitude, south__lte=latitude, north__gte=latitude)
+
+
+class District(models.Model):
+    """One of England's local authority districts (ONS, May 2024), with its boundary as GeoJSON text."""
+
+    name = models.CharField(
+        max_length=100,
+        unique=True,
+        help_text="The Office for National Statistics' name, e.g. 'Kingston upon Hull, City of'.",
+    )
+    slug = models.SlugField(max_length=100, unique=True)
+    geometry = models.TextField(
+        help_text="The boundary as a GeoJSON Polygon or MultiPolygon in longitude and latitude (WGS84)."
+    )
+    # The boundary's bounding box, computed on save, so the database can pick the few districts that may hold a point.
+    west = models.FloatField(editable=False, db_index=True)
+    south = models.FloatField(editable=False, db_index=True)
+    east = models.FloatField(editable=False, db_index=True)
+    north = models.FloatField(editable=False, db_index=True)
+
+    objects = NaturalKeyManager.from_queryset(DistrictQuerySet)()
+
+    class Meta:
+        ordering = [by_name()]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("directory:area-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        try:
+            geo.polygons_of(self.geometry)
+        except geo.GeometryError as error:
+            raise ValidationError({"geometry": str(error)}) from None
+
+    def save(self, *args, **kwargs):
+        self.west, self.south, self.east, self.north = geo.bounds(geo.polygons_of(self.geometry))
+        super().save(*args, **kwargs)
 
 
 class MutualQuerySet(models.QuerySet):
@@ -310,6 +382,20 @@ class Mutual(models.Model):
         POSTCODE = "postcode", "Postcode centre"
         TOWN_CENTRE = "town-centre", "Town centre (approximate)"
 
+    class AreaScope(models.TextChoices):
+        LOCAL = "local", "Local"
+        COUNTY = "county", "County"
+        MULTI_REGIONAL = "multi-regional", "Multi-regional"
+        NATIONAL = "national", "National"
+
+    class AreaBasis(models.TextChoices):
+        SOURCE = "source", "A source names the areas"
+        PARENT_BODY = "parent-body", "The area of the public body it spun out of"
+        CONTRACT = "contract", "The area of a buyer of its services"
+
+    # Local and county mutuals name their districts; multi-regional and national ones work across regions, unlisted.
+    SCOPES_WITH_DISTRICTS = (AreaScope.LOCAL, AreaScope.COUNTY)
+
     name = models.CharField(
         max_length=200,
         unique=True,
@@ -382,6 +468,47 @@ class Mutual(models.Model):
         max_length=300,
         blank=True,
         help_text="Which place the coordinates stand for, e.g. 'town centre (Leeds)'.",
+    )
+
+    area_scope = models.CharField(
+        "scope of its work",
+        max_length=20,
+        choices=AreaScope,
+        blank=True,
+        help_text=(
+            "Where it delivers its services. Local: the districts it serves; county: every district of a county; "
+            "multi-regional or national: no districts. Leave empty if not known."
+        ),
+    )
+    districts = models.ManyToManyField(
+        District,
+        blank=True,
+        related_name="mutuals",
+        verbose_name="districts it serves",
+        help_text="The local authority districts where it delivers its services, for a local or county scope.",
+    )
+    area_basis = models.CharField(
+        "how its areas were found",
+        max_length=20,
+        choices=AreaBasis,
+        blank=True,
+        help_text="Needed with a scope; shown wherever its areas are.",
+    )
+    area_basis_detail = models.TextField(
+        "how its areas were found, in words",
+        blank=True,
+        help_text="E.g. 'Kingston and Richmond from launch (1 Apr 2014); Windsor and Maidenhead from 1 Aug 2017'.",
+    )
+    area_source_urls = models.TextField(
+        "sources of its areas",
+        blank=True,
+        validators=[validate_web_addresses],
+        help_text="The pages that show where it works, one address per line, e.g. a CQC inspection page.",
+    )
+    area_quote = models.TextField(
+        "the source's words on its areas",
+        blank=True,
+        help_text="The sentence of that page that names the areas.",
     )
 
     website = WebAddressField(
@@ -482,7 +609,7 @@ class Mutual(models.Model):
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = MutualQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[sectors])
+    history = HistoricalRecords(m2m_fields=[sectors, districts])
 
     class Meta:
         ordering = [by_name()]
@@ -545,6 +672,17 @@ class Mutual(models.Model):
                 name="mutual_registration_number_format",
                 violation_error_message="The registration number does not match the format of its register.",
             ),
+            models.CheckConstraint(
+                condition=Q(area_scope="", area_basis="", area_basis_detail="", area_source_urls="", area_quote="")
+                | (~Q(area_scope="") & ~Q(area_basis="")),
+                name="mutual_areas_have_scope_and_basis",
+                violation_error_message="Give the scope of its work and how its areas were found, or neither.",
+            ),
+            models.CheckConstraint(
+                condition=Q(area_source_urls="") | Q(area_source_urls__regex=WEB_ADDRESS_LINES),
+                name="mutual_area_sources_are_web_addresses",
+                violation_error_message=WEB_ADDRESS_MESSAGE,
+            ),
         ]
         indexes = [
             models.Index(fields=["is_published", "status", "name"], name="mutual_listing_idx"),
@@ -592,8 +730,35 @@ class Mutual(models.Model):
                 errors["registration_number"] = (
                     f"This is not a {self.get_register_display()} number; they look like {example}."
                 )
+        errors.update(self.area_errors())
         if errors:
             raise ValidationError(errors)
+
+    def area_errors(self):
+        """Return {field: message} for what is wrong with its areas' scope and basis."""
+        described = self.area_basis or self.area_basis_detail or self.area_source_urls or self.area_quote
+        if not self.area_scope:
+            return (
+                {"area_scope": "Choose the scope of its work: how its areas were found describes them."}
+                if described
+                else {}
+            )
+        if not self.area_basis:
+            return {"area_basis": "Say how its areas were found: a source, the parent body's area or a contract's."}
+        return {}
+
+    def district_error(self, districts):
+        """Return what is wrong with `districts` as the districts it serves, given its scope, or ''."""
+        if self.area_scope in self.SCOPES_WITH_DISTRICTS and not districts:
+            return f"Choose the districts a {self.area_scope} mutual serves."
+        if not self.area_scope and districts:
+            return "Choose the scope of its work (local or county) for these districts, or remove them."
+        if self.area_scope and self.area_scope not in self.SCOPES_WITH_DISTRICTS and districts:
+            return (
+                f"A {self.get_area_scope_display().lower()} mutual works across regions: leave the districts empty, "
+                "or choose a local or county scope."
+            )
+        return ""
 
     def publication_problems(self):
         """Return why this record may not be published yet: an empty list when it may."""

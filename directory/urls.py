@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import index, sitemap
 from django.urls import path
 
-from . import api, exports, views
+from . import api, areas, exports, views
 from .feeds import ChangeFeed
 from .map import MutualMapView, mutual_geojson
 from .sitemaps import SITEMAPS
@@ -26,6 +26,7 @@ urlpatterns = [
         views.commissioner_detail,
         name="commissioner-detail",
     ),
+    path("areas/<slug:slug>/", areas.area_detail, name="area-detail"),
     path("about/", views.about, name="about"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("favicon.ico", views.favicon, name="favicon"),

@@ -14,6 +14,7 @@ from directory.mutual_csv import COLUMNS, export_response, import_mutuals
 from directory.research_data import ensure_reference_data
 from tests.admin_support import make_editor
 from tests.factories import MutualFactory, RegionFactory, SectorFactory
+from tests.research import researched
 
 pytestmark = pytest.mark.django_db
 
@@ -184,5 +185,5 @@ class ResearchFileTests:
         ensure_reference_data()
         report = import_mutuals(RESEARCH_FILE.read_text(encoding="utf-8-sig"))
         assert report.ok, [(row.number, row.errors) for row in report.errors]
-        assert len(report.created) == 79
+        assert len(report.created) == len(researched("mutuals.csv"))
         assert not Mutual.objects.exists()

@@ -439,6 +439,7 @@ class MutualAdmin(SimpleHistoryAdmin):
             "payload": payload,
             "file_name": file_name,
             "columns": mutual_csv.COLUMNS,
+            "area_columns": mutual_csv.AREA_COLUMNS.values(),
             "media": self.media + form.media,
         }
         return render(request, "admin/directory/mutual/import.html", context)

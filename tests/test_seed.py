@@ -80,6 +80,14 @@ class SeedDataTests:
         text = client.get(mutual.get_absolute_url()).text
         assert "1170092 on the Charity Commission for England and Wales" in text
         assert "<code>GB-CHC-1170092</code>" in text
+        record = client.get(reverse("directory:mutual-detail-json", args=[mutual.slug])).json()["mutual"]
+        assert (record["org_id"], record["register"], record["registration_number"]) == (
+            "GB-CHC-1170092",
+            "GB-CHC",
+            "1170092",
+        )
+        csv_row = b"".join(client.get(reverse("directory:mutual-csv"), {"q": mutual.name}).streaming_content)
+        assert b",GB-CHC-1170092," in csv_row
 
     def test_every_contract_shows_on_its_mutuals_page_with_its_funding_in_words(self, seeded, client):
         for row in researched("contracts.csv"):

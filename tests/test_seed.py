@@ -1,6 +1,7 @@
 import json
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils.html import escape
@@ -14,11 +15,17 @@ BOUNDARIES = RESEARCH / "boundaries" / "england-lad-2024-buc.geojson"
 
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
+    """The seed, loaded once for the module outside any test's transaction, and removed after it, history too.
+
+    Loading records history (the sectors and districts are set like an editor's change): left behind, it would
+    show in a later test's change feed.
+    """
     with django_db_blocker.unblock():
         call_command("loaddata", "mutuals", verbosity=0)
         yield
         Mutual.objects.all().delete()
-        District.objects.all().delete()
+        for model in apps.get_app_config("directory").get_models():
+            model.objects.all().delete()
 
 
 @pytest.fixture(scope="module")

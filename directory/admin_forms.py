@@ -60,6 +60,10 @@ class MutualAdminForm(forms.ModelForm):
     class Meta:
         model = Mutual
         fields = "__all__"
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3, "cols": 80})
+            for name in ("area_basis_detail", "area_source_urls", "area_quote")
+        }
 
     def clean_area_source_urls(self):
         """Keep one address a line, whatever separated them (a pasted list, Windows line ends, semicolons)."""

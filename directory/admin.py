@@ -15,8 +15,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import mutual_csv
 from .admin_forms import MutualAdminForm, SourceInlineFormSet
+from .db import by_name
 from .history import related_changes
-from .models import Commissioner, Contract, Correction, Mutual, PublishedFigure, Region, Sector, Source
+from .models import Commissioner, Contract, Correction, District, Mutual, PublishedFigure, Region, Sector, Source
 
 admin.site.site_header = "Mutuals Directory: editors"
 admin.site.site_title = "Mutuals Directory admin"
@@ -52,6 +53,32 @@ class SectorAdmin(admin.ModelAdmin):
     @admin.display(description="mutuals", ordering="mutual_count")
     def mutual_count(self, sector):
         return sector.mutual_count
+
+
+@admin.register(District)
+class DistrictAdmin(admin.ModelAdmin):
+    """England's districts, as read from the ONS boundaries by import_research: looked up here, never edited."""
+
+    list_display = ["name", "mutual_count"]
+    search_fields = ["name"]
+    fields = ["name", "slug", ("west", "south", "east", "north")]
+
+    def get_queryset(self, request):
+        # Grouped queries drop Meta.ordering, and the districts' search pages through them: order explicitly.
+        return super().get_queryset(request).annotate(mutual_count=Count("mutuals")).order_by(by_name())
+
+    @admin.display(description="mutuals serving it", ordering="mutual_count")
+    def mutual_count(self, district):
+        return district.mutual_count
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Commissioner)
@@ -182,6 +209,23 @@ class MutualAdmin(SimpleHistoryAdmin):
             },
         ),
         (
+            "Where it works",
+            {
+                "description": (
+                    "The districts where it delivers its services, and how that was found: shown with its basis "
+                    "and source wherever its areas are."
+                ),
+                "fields": [
+                    "area_scope",
+                    "districts",
+                    "area_basis",
+                    "area_basis_detail",
+                    "area_source_urls",
+                    "area_quote",
+                ],
+            },
+        ),
+        (
             "Organisation",
             {
                 "fields": [
@@ -204,6 +248,7 @@ class MutualAdmin(SimpleHistoryAdmin):
     readonly_fields = ["org_id", "created_at", "updated_at"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["sectors"]
+    autocomplete_fields = ["districts"]
     inlines = [ContractInline, SourceInline]
     list_display = [
         "name",
@@ -340,6 +385,31 @@ class MutualAdmin(SimpleHistoryAdmin):
         extra_context = {**(extra_context or {}), "related_changes": related_changes(object_id)}
         return super().history_view(request, object_id, extra_context)
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        request.reverting_to = get_object_or_404(Mutual.history, id=object_id, history_id=version_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        version = getattr(request, "reverting_to", None)
+        if version is None:
+            return form
+        # django-simple-history rebuilds a past version's fields but not its many-to-many ones: offer the sectors and
+        # districts it had then, so that Revert restores them too.
+        then = {
+            field.name: [
+                row[f"{field.related_model._meta.model_name}_id"] for row in getattr(version, field.name).values()
+            ]
+            for field in (Mutual._meta.get_field("sectors"), Mutual._meta.get_field("districts"))
+        }
+
+        class RevertForm(form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.initial.update(then)
+
+        return RevertForm
+
     def import_view(self, request):
         if not (self.has_add_permission(request) and self.has_change_permission(request)):
             raise PermissionDenied
@@ -369,6 +439,7 @@ class MutualAdmin(SimpleHistoryAdmin):
             "payload": payload,
             "file_name": file_name,
             "columns": mutual_csv.COLUMNS,
+            "area_columns": mutual_csv.AREA_COLUMNS.values(),
             "media": self.media + form.media,
         }
         return render(request, "admin/directory/mutual/import.html", context)

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html, json_script
 
-from .models import ENGLAND_LATITUDE, ENGLAND_LONGITUDE, Mutual
+from .models import ENGLAND_LATITUDE, ENGLAND_LONGITUDE, Mutual, web_addresses
 
 STREET_LEVEL_ZOOM = 16
 
@@ -60,12 +60,25 @@ class MutualAdminForm(forms.ModelForm):
     class Meta:
         model = Mutual
         fields = "__all__"
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3, "cols": 80})
+            for name in ("area_basis_detail", "area_source_urls", "area_quote")
+        }
+
+    def clean_area_source_urls(self):
+        """Keep one address a line, whatever separated them (a pasted list, Windows line ends, semicolons)."""
+        return "\n".join(web_addresses(self.cleaned_data["area_source_urls"]))
 
     def clean(self):
         cleaned_data = super().clean()
         primary, sectors = cleaned_data.get("primary_sector"), cleaned_data.get("sectors")
         if primary and sectors is not None and primary not in sectors:
             self.add_error("sectors", f"Choose the primary sector ({primary}) among its sectors too.")
+        districts = cleaned_data.get("districts")
+        if districts is not None and "area_scope" in cleaned_data:
+            areas = Mutual(area_scope=cleaned_data["area_scope"])
+            if message := areas.district_error(districts):
+                self.add_error("districts", message)
         return cleaned_data
 
 

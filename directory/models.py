@@ -1,3 +1,6 @@
+import functools
+import operator
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlsplit
 
@@ -10,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from . import geo
 from .db import by_name
 
 # England's bounding box, Isles of Scilly to Berwick-upon-Tweed, Land's End to Lowestoft.
@@ -17,8 +21,34 @@ ENGLAND_LATITUDE = (49.8, 55.9)
 ENGLAND_LONGITUDE = (-6.5, 1.8)
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
 
-COMPANIES_HOUSE_NUMBER = r"^([0-9]{8}|[A-Z]{2}[0-9]{6})$"
-FCA_MUTUALS_NUMBER = r"^(IP|RS)?[0-9]{1,6}R?$"
+
+class Register(models.TextChoices):
+    """The registers a mutual's number is on, by their Org-ID list codes (https://org-id.guide/)."""
+
+    COMPANIES_HOUSE = "GB-COH", "Companies House"
+    FCA_MUTUALS = "GB-MPR", "FCA Mutuals Public Register"
+    CHARITY_COMMISSION = "GB-CHC", "Charity Commission for England and Wales"
+
+
+# Each register's numbers: (pattern, examples). A number given without its register (in the research files and the
+# CSV import) belongs to the first register here whose pattern it fits: the FCA's first, because Companies House also
+# lists societies under their IP and RS numbers, the FCA's register being theirs. So a plain number of up to six
+# digits is read as the FCA's, and an older, six-digit charity number needs its register chosen in the form.
+REGISTRATION_NUMBERS = {
+    Register.FCA_MUTUALS: (r"^(IP|RS)?[0-9]{1,6}R?$", "IP27793R or 31151R"),
+    Register.COMPANIES_HOUSE: (r"^([0-9]{8}|[A-Z]{2}[0-9]{6})$", "07733466 or SC123456"),
+    Register.CHARITY_COMMISSION: (r"^[0-9]{6,7}$", "1170092"),
+}
+ORG_ID_PATTERN = rf"^({'|'.join(Register.values)})-"
+
+
+def register_by_form(number):
+    """Return the register whose numbers look like `number` (see REGISTRATION_NUMBERS), or None."""
+    return next(
+        (register for register, (pattern, _) in REGISTRATION_NUMBERS.items() if re.match(pattern, number)), None
+    )
+
+
 UK_POSTCODE = r"^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}$"
 WEB_ADDRESS = r"^https?://"
 WEB_ADDRESS_MESSAGE = "Enter a full web address starting with http:// or https://, e.g. https://www.example.org/."
@@ -44,6 +74,27 @@ def web_address(field, required=False):
     """Return a condition that `field` holds an http(s) address (or is empty, unless `required`)."""
     condition = Q(**{f"{field}__regex": WEB_ADDRESS})
     return condition if required else Q(**{field: ""}) | condition
+
+
+# One or more http(s) addresses, one a line.
+WEB_ADDRESS_LINES = r"^https?://\S+(\nhttps?://\S+)*$"
+
+
+def web_addresses(text):
+    """Return the web addresses in `text`, which separates them by lines, spaces or semicolons."""
+    return [address for address in re.split(r"\s*;\s*(?=https?://)|\s+", text.strip()) if address]
+
+
+def validate_web_addresses(text):
+    """Check that each line of `text` is one http(s) address."""
+    check = URLValidator(schemes=["http", "https"])
+    for line in text.split("\n"):
+        try:
+            check(line)
+        except ValidationError:
+            raise ValidationError(
+                f"{WEB_ADDRESS_MESSAGE} Put each on a line of its own: “{line[:80]}” is not one."
+            ) from None
 
 
 class WebAddressField(models.URLField):
@@ -117,6 +168,56 @@ class Sector(Group):
 
     def get_absolute_url(self):
         return reverse("directory:sector-detail", kwargs={"slug": self.slug})
+
+
+class DistrictQuerySet(models.QuerySet):
+    def with_box_containing(self, latitude, longitude):
+        """Return the districts whose bounding box holds the point (edges included), by name."""
+        return self.filter(west__lte=longitude, east__gte=longitude, south__lte=latitude, north__gte=latitude)
+
+
+class District(models.Model):
+    """One of England's local authority districts (ONS, May 2024), with its boundary as GeoJSON text."""
+
+    name = models.CharField(
+        max_length=100,
+        unique=True,
+        help_text="The Office for National Statistics' name, e.g. 'Kingston upon Hull, City of'.",
+    )
+    slug = models.SlugField(max_length=100, unique=True)
+    geometry = models.TextField(
+        help_text="The boundary as a GeoJSON Polygon or MultiPolygon in longitude and latitude (WGS84)."
+    )
+    # The boundary's bounding box, computed on save, so the database can pick the few districts that may hold a point.
+    west = models.FloatField(editable=False, db_index=True)
+    south = models.FloatField(editable=False, db_index=True)
+    east = models.FloatField(editable=False, db_index=True)
+    north = models.FloatField(editable=False, db_index=True)
+
+    objects = NaturalKeyManager.from_queryset(DistrictQuerySet)()
+
+    class Meta:
+        ordering = [by_name()]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("directory:area-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        try:
+            geo.polygons_of(self.geometry)
+        except geo.GeometryError as error:
+            raise ValidationError({"geometry": str(error)}) from None
+
+    def save(self, *args, **kwargs):
+        self.west, self.south, self.east, self.north = geo.bounds(geo.polygons_of(self.geometry))
+        super().save(*args, **kwargs)
 
 
 class MutualQuerySet(models.QuerySet):
@@ -286,14 +387,26 @@ class Mutual(models.Model):
         CLS = "company-limited-by-shares", "Company limited by shares"
         CHARITY = "charity", "Charity"
 
-    class Register(models.TextChoices):
-        COMPANIES_HOUSE = "GB-COH", "Companies House"
-        FCA_MUTUALS = "GB-MPR", "FCA Mutuals Public Register"
+    Register = Register
 
     class LocationBasis(models.TextChoices):
         ADDRESS = "address", "Street address"
         POSTCODE = "postcode", "Postcode centre"
         TOWN_CENTRE = "town-centre", "Town centre (approximate)"
+
+    class AreaScope(models.TextChoices):
+        LOCAL = "local", "Local"
+        COUNTY = "county", "County"
+        MULTI_REGIONAL = "multi-regional", "Multi-regional"
+        NATIONAL = "national", "National"
+
+    class AreaBasis(models.TextChoices):
+        SOURCE = "source", "A source names the areas"
+        PARENT_BODY = "parent-body", "The area of the public body it spun out of"
+        CONTRACT = "contract", "The area of a buyer of its services"
+
+    # Local and county mutuals name their districts; multi-regional and national ones work across regions, unlisted.
+    SCOPES_WITH_DISTRICTS = (AreaScope.LOCAL, AreaScope.COUNTY)
 
     name = models.CharField(
         max_length=200,
@@ -369,6 +482,47 @@ class Mutual(models.Model):
         help_text="Which place the coordinates stand for, e.g. 'town centre (Leeds)'.",
     )
 
+    area_scope = models.CharField(
+        "scope of its work",
+        max_length=20,
+        choices=AreaScope,
+        blank=True,
+        help_text=(
+            "Where it delivers its services. Local: the districts it serves; county: every district of a county; "
+            "multi-regional or national: no districts. Leave empty if not known."
+        ),
+    )
+    districts = models.ManyToManyField(
+        District,
+        blank=True,
+        related_name="mutuals",
+        verbose_name="districts it serves",
+        help_text="The local authority districts where it delivers its services, for a local or county scope.",
+    )
+    area_basis = models.CharField(
+        "how its areas were found",
+        max_length=20,
+        choices=AreaBasis,
+        blank=True,
+        help_text="Needed with a scope; shown wherever its areas are.",
+    )
+    area_basis_detail = models.TextField(
+        "how its areas were found, in words",
+        blank=True,
+        help_text="E.g. 'Kingston and Richmond from launch (1 Apr 2014); Windsor and Maidenhead from 1 Aug 2017'.",
+    )
+    area_source_urls = models.TextField(
+        "sources of its areas",
+        blank=True,
+        validators=[validate_web_addresses],
+        help_text="The pages that show where it works, one address per line, e.g. a CQC inspection page.",
+    )
+    area_quote = models.TextField(
+        "the source's words on its areas",
+        blank=True,
+        help_text="The sentence of that page that names the areas.",
+    )
+
     website = WebAddressField(
         max_length=300,
         blank=True,
@@ -395,7 +549,9 @@ class Mutual(models.Model):
     registration_number = models.CharField(
         max_length=12,
         blank=True,
-        help_text="Companies House: 8 characters, e.g. 07733466 or SC123456. FCA Mutuals Public Register: e.g. IP27793R or 31151R.",
+        help_text=" ".join(
+            f"{register.label}: e.g. {example}." for register, (_, example) in REGISTRATION_NUMBERS.items()
+        ),
     )
 
     year_spun_out = year_field("year spun out", "The year it left the public sector.")
@@ -465,7 +621,7 @@ class Mutual(models.Model):
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = MutualQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[sectors])
+    history = HistoricalRecords(m2m_fields=[sectors, districts])
 
     class Meta:
         ordering = [by_name()]
@@ -517,11 +673,27 @@ class Mutual(models.Model):
                 name="mutual_status_year_plausible",
             ),
             models.CheckConstraint(
-                condition=Q(register="", registration_number="")
-                | Q(register="GB-COH", registration_number__regex=COMPANIES_HOUSE_NUMBER)
-                | Q(register="GB-MPR", registration_number__regex=FCA_MUTUALS_NUMBER),
+                condition=functools.reduce(
+                    operator.or_,
+                    (
+                        Q(register=register, registration_number__regex=pattern)
+                        for register, (pattern, _) in REGISTRATION_NUMBERS.items()
+                    ),
+                    Q(register="", registration_number=""),
+                ),
                 name="mutual_registration_number_format",
                 violation_error_message="The registration number does not match the format of its register.",
+            ),
+            models.CheckConstraint(
+                condition=Q(area_scope="", area_basis="", area_basis_detail="", area_source_urls="", area_quote="")
+                | (~Q(area_scope="") & ~Q(area_basis="")),
+                name="mutual_areas_have_scope_and_basis",
+                violation_error_message="Give the scope of its work and how its areas were found, or neither.",
+            ),
+            models.CheckConstraint(
+                condition=Q(area_source_urls="") | Q(area_source_urls__regex=WEB_ADDRESS_LINES),
+                name="mutual_area_sources_are_web_addresses",
+                violation_error_message=WEB_ADDRESS_MESSAGE,
             ),
         ]
         indexes = [
@@ -563,21 +735,42 @@ class Mutual(models.Model):
         if bool(self.register) != bool(self.registration_number):
             errors["registration_number"] = "Give both the register and the registration number, or neither."
         elif self.register:
-            pattern, example = {
-                self.Register.COMPANIES_HOUSE: (
-                    COMPANIES_HOUSE_NUMBER,
-                    "07733466 or SC123456",
-                ),
-                self.Register.FCA_MUTUALS: (FCA_MUTUALS_NUMBER, "IP27793R or 31151R"),
-            }[self.register]
+            pattern, example = REGISTRATION_NUMBERS[self.register]
             try:
                 RegexValidator(pattern)(self.registration_number)
             except ValidationError:
                 errors["registration_number"] = (
                     f"This is not a {self.get_register_display()} number; they look like {example}."
                 )
+        errors.update(self.area_errors())
         if errors:
             raise ValidationError(errors)
+
+    def area_errors(self):
+        """Return {field: message} for what is wrong with its areas' scope and basis."""
+        described = self.area_basis or self.area_basis_detail or self.area_source_urls or self.area_quote
+        if not self.area_scope:
+            return (
+                {"area_scope": "Choose the scope of its work: how its areas were found describes them."}
+                if described
+                else {}
+            )
+        if not self.area_basis:
+            return {"area_basis": "Say how its areas were found: a source, the parent body's area or a contract's."}
+        return {}
+
+    def district_error(self, districts):
+        """Return what is wrong with `districts` as the districts it serves, given its scope, or ''."""
+        if self.area_scope in self.SCOPES_WITH_DISTRICTS and not districts:
+            return f"Choose the districts a {self.area_scope} mutual serves."
+        if not self.area_scope and districts:
+            return "Choose the scope of its work (local or county) for these districts, or remove them."
+        if self.area_scope and self.area_scope not in self.SCOPES_WITH_DISTRICTS and districts:
+            return (
+                f"A {self.get_area_scope_display().lower()} mutual works across regions: leave the districts empty, "
+                "or choose a local or county scope."
+            )
+        return ""
 
     def publication_problems(self):
         """Return why this record may not be published yet: an empty list when it may."""

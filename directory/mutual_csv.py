@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 from .models import Mutual, Source
-from .research_data import READ_ERRORS, RowError, mutual_fields, save_mutual
+from .research_data import READ_ERRORS, RowError, area_fields, mutual_fields, save_mutual
 
 # The columns of ../shared/data/mutuals.csv (documented in fixtures/research/README.md), in its order.
 COLUMNS = [
@@ -43,8 +43,18 @@ COLUMNS = [
     "notes",
     "compiled_on",
 ]
-# Exports add the slug, so that an import can rename a mutual; files without it match mutuals by name.
-OPTIONAL_COLUMNS = ["slug"]
+# Where it works, as the columns of areas_served.csv (research_data.AREA_COLUMNS) are called here.
+AREA_COLUMNS = {
+    "scope": "area_scope",
+    "districts": "area_districts",
+    "basis": "area_basis",
+    "basis_detail": "area_basis_detail",
+    "source_url": "area_source_urls",
+    "quote": "area_quote",
+}
+# Exports add the slug, so that an import can rename a mutual (files without it match mutuals by name), and the
+# areas (files without those columns leave the areas as they are; a file has all of them or none).
+OPTIONAL_COLUMNS = ["slug", *AREA_COLUMNS.values()]
 
 COLUMN_OF_FIELD = {
     "summary": "services_summary",
@@ -63,6 +73,8 @@ COLUMN_OF_FIELD = {
     "location_basis": "geocode_basis",
     "location_note": "geocode_basis",
     "last_verified": "compiled_on",
+    "districts": AREA_COLUMNS["districts"],
+    **{name: name for name in ("area_scope", "area_basis", "area_basis_detail", "area_source_urls", "area_quote")},
 }
 TRACKED_FIELDS = [f for f in Mutual._meta.concrete_fields if f.name not in {"id", "created_at", "updated_at"}]
 MAX_ROWS = 2000
@@ -108,6 +120,12 @@ def export_row(mutual):
         "notes": mutual.notes,
         "compiled_on": mutual.last_verified.isoformat() if mutual.last_verified else "",
         "slug": mutual.slug,
+        "area_scope": mutual.area_scope,
+        "area_districts": "; ".join(district.name for district in mutual.districts.all()),
+        "area_basis": mutual.area_basis,
+        "area_basis_detail": mutual.area_basis_detail,
+        "area_source_urls": "; ".join(mutual.area_source_urls.split()),
+        "area_quote": mutual.area_quote,
     }
 
 
@@ -117,7 +135,7 @@ def export_response(queryset):
     response["Content-Disposition"] = f'attachment; filename="mutuals-{timezone.localdate():%Y-%m-%d}.csv"'
     writer = csv.DictWriter(response, fieldnames=COLUMNS + OPTIONAL_COLUMNS)
     writer.writeheader()
-    for mutual in queryset.select_related("region", "primary_sector").prefetch_related("sources"):
+    for mutual in queryset.select_related("region", "primary_sector").prefetch_related("sources", "districts"):
         writer.writerow(export_row(mutual))
     return response
 
@@ -178,6 +196,7 @@ def snapshot(mutual):
         values[capfirst(model_field.verbose_name)] = "" if value is None else str(value)
     values["Sectors"] = ", ".join(sorted(sector.name for sector in mutual.sectors.all()))
     values["Sources"] = "; ".join(source.url for source in mutual.sources.all())
+    values["Districts it serves"] = "; ".join(district.name for district in mutual.districts.all())
     return values
 
 
@@ -240,8 +259,10 @@ def explain(error):
     return [str(error)]
 
 
-def import_row(row, number, seen):
+def import_row(row, number, seen, with_areas=False):
     fields = mutual_fields(row)
+    if with_areas:
+        fields.update(area_fields(row, AREA_COLUMNS))
     name = fields["name"]
     if name.lower() in seen:
         raise RowError(f"name: '{name}' is also on row {seen[name.lower()]}")
@@ -294,6 +315,13 @@ def import_mutuals(text, dry_run=True, reason="Imported from a CSV file"):
     if len(rows) > MAX_ROWS:
         report.problems.append(f"The file has {len(rows)} rows; import at most {MAX_ROWS} at a time.")
     report.ignored_columns = [column for column in columns if column not in COLUMNS + OPTIONAL_COLUMNS]
+    area_columns = [column for column in AREA_COLUMNS.values() if column in columns]
+    if area_columns and len(area_columns) < len(AREA_COLUMNS):
+        lacking = [column for column in AREA_COLUMNS.values() if column not in columns]
+        report.problems.append(
+            f"The file has some of the columns of where a mutual works but lacks {', '.join(lacking)}: "
+            "give all of them, or none to leave the areas as they are."
+        )
     if report.problems:
         return report
     started = timezone.now()
@@ -302,7 +330,7 @@ def import_mutuals(text, dry_run=True, reason="Imported from a CSV file"):
         name = (row.get("name") or "").strip()
         try:
             with transaction.atomic():
-                outcome = import_row(row, number, seen)
+                outcome = import_row(row, number, seen, with_areas=bool(area_columns))
                 if outcome.action == "change" and not outcome.changes:
                     raise Unchanged
         except Unchanged:

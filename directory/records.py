@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.urls import reverse
 
-from .models import Commissioner, Contract, Mutual
+from .models import ORG_ID_PATTERN, Commissioner, Contract, Mutual
 from .schema import AMOUNT, COUNT, MONEY, NULLABLE_YEAR, TEXT, URL, array, nullable, obj, ref, string
 
 SLUG_MARK = "0slug0"
@@ -251,7 +251,7 @@ FACTS = (
     Fact(
         "org_id",
         lambda mutual, request: text(mutual.org_id),
-        nullable(string(pattern=r"^GB-(COH|MPR)-", description="Org-ID identifier.")),
+        nullable(string(pattern=ORG_ID_PATTERN, description="Org-ID identifier.")),
         (Column("org_id", same, "Org-ID identifier, e.g. `GB-COH-07584906`"),),
     ),
     Fact.plain(

@@ -1,6 +1,7 @@
 """Read the researched CSV files (`../shared/data/`) into the directory's models."""
 
 import csv
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -9,22 +10,45 @@ from pathlib import Path
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError
+from django.db.models.functions import Lower
 from django.utils.text import slugify
 
 from .models import (
+    REGISTRATION_NUMBERS,
     Commissioner,
     Contract,
+    District,
     Mutual,
     PublishedFigure,
     Region,
     Sector,
     Source,
+    register_by_form,
+    web_addresses,
 )
 
+BOUNDARIES = Path("boundaries") / "england-lad-2024-buc.geojson"
+FILES = (
+    Path("mutuals.csv"),
+    Path("contracts.csv"),
+    Path("published_figures.csv"),
+    Path("areas_served.csv"),
+    BOUNDARIES,
+)
 SOURCE = {
     "name": "Mutuals Directory research files",
-    "files": ("mutuals.csv", "contracts.csv", "published_figures.csv"),
+    "files": tuple(str(path) for path in FILES),
     "licence": "Facts from public pages; government pages under the Open Government Licence v3.0",
+}
+
+# The columns of areas_served.csv, by what they hold; the admin's CSV import names them its own way.
+AREA_COLUMNS = {
+    "scope": "scope",
+    "districts": "lad_names",
+    "basis": "basis",
+    "basis_detail": "basis_detail",
+    "source_url": "source_url",
+    "quote": "quote",
 }
 
 # England's nine regions and their ONS codes (ONS, Regions (December 2023) names and codes).
@@ -141,11 +165,11 @@ def choice(mapping, text, column, default=""):
 
 
 def register_of(number):
-    if re.fullmatch(r"[0-9]{8}|[A-Z]{2}[0-9]{6}", number) and not number.startswith(("IP", "RS")):
-        return Mutual.Register.COMPANIES_HOUSE
-    if re.fullmatch(r"(IP|RS)?[0-9]{1,6}R?", number):
-        return Mutual.Register.FCA_MUTUALS
-    raise RowError(f"company_or_society_number: '{number}' matches neither Companies House nor the FCA register")
+    register = register_by_form(number)
+    if register is None:
+        forms = "; ".join(f"{register.label}: {example}" for register, (_, example) in REGISTRATION_NUMBERS.items())
+        raise RowError(f"company_or_society_number: '{number}' is a number of none of the registers ({forms})")
+    return register
 
 
 def postcode_of(text):
@@ -216,12 +240,57 @@ def mutual_fields(row):
     }
 
 
+def area_fields(row, columns=AREA_COLUMNS):
+    """Return the Mutual area fields of one row, with `districts` a list of Districts; raise RowError if unreadable.
+
+    `columns` names the row's columns (areas_served.csv's by default); an empty scope and district list is "not known".
+    """
+
+    def cell(key):
+        return (row.get(columns[key]) or "").strip()
+
+    values = {}
+    for key, choices in (("scope", Mutual.AreaScope), ("basis", Mutual.AreaBasis)):
+        values[key] = cell(key).lower()
+        if values[key] and values[key] not in choices.values:
+            raise RowError(f"{columns[key]}: '{cell(key)}' is not one of {', '.join(choices.values)}")
+    names = list(dict.fromkeys(name.strip() for name in cell("districts").split(";") if name.strip()))
+    found = {
+        district.lower_name: district
+        for district in District.objects.annotate(lower_name=Lower("name")).filter(
+            lower_name__in=[name.lower() for name in names]
+        )
+    }
+    unknown = [name for name in names if name.lower() not in found]
+    if unknown:
+        listed = ", ".join(f"'{name}'" for name in unknown)
+        are = "is not the name of a district" if len(unknown) == 1 else "are not names of districts"
+        raise RowError(
+            f"{columns['districts']}: {listed} {are} of England (use the ONS names, ';'-separated, e.g. "
+            "'Leeds; Kingston upon Hull, City of')"
+        )
+    fields = {
+        "area_scope": values["scope"],
+        "area_basis": values["basis"],
+        "area_basis_detail": cell("basis_detail"),
+        "area_source_urls": "\n".join(web_addresses(cell("source_url"))),
+        "area_quote": cell("quote"),
+    }
+    districts = [found[name.lower()] for name in names]
+    areas = Mutual(**fields)
+    problems = {**areas.area_errors(), "districts": areas.district_error(districts)}
+    column = {"area_scope": "scope", "area_basis": "basis", "districts": "districts"}
+    messages = [f"{columns[column[name]]}: {message}" for name, message in problems.items() if message]
+    if messages:
+        raise RowError("; ".join(messages))
+    return {**fields, "districts": districts}
+
+
 def contract_fields(row):
     """Return the Contract field values of one contracts.csv row; raise RowError if it cannot be read."""
     funding = row.get("funding_type", "").strip()
+    # Wording that names none of the types (e.g. "council funding (press figure, approximate)") is "other", in words.
     funding_key = next((key for key in FUNDING_TYPES if funding.lower().startswith(key)), None)
-    if funding and funding_key is None:
-        raise RowError(f"funding_type: '{funding}' is not one of {', '.join(FUNDING_TYPES)}")
     basis = row.get("value_basis", "").strip() or Contract.ValueBasis.UNKNOWN
     if basis not in Contract.ValueBasis.values:
         raise RowError(f"value_basis: '{basis}' is not one of {', '.join(Contract.ValueBasis.values)}")
@@ -258,6 +327,7 @@ def commissioner_kind(name):
 class ImportResult:
     created: list = field(default_factory=list)
     updated: list = field(default_factory=list)
+    areas: list = field(default_factory=list)  # the mutuals whose areas were read
 
     def record(self, obj, created):
         (self.created if created else self.updated).append(obj)
@@ -289,12 +359,59 @@ def save_mutual(fields, publish=True):
     fields["primary_sector"] = sector
     if publish:
         fields["is_published"] = True
+    districts = fields.pop("districts", None)
     mutual, created = Mutual.objects.update_or_create(slug=fields.pop("slug"), defaults=fields)
     mutual.full_clean(validate_unique=False)
     mutual.sectors.add(sector)
+    if districts is not None:
+        mutual.districts.set(districts)
     for position, url in enumerate(source_urls):
         Source.objects.update_or_create(mutual=mutual, url=url, defaults={"position": position})
     return mutual, created
+
+
+def save_areas(mutual_name, fields):
+    """Set the areas of the mutual called `mutual_name` from `area_fields()`, saving only what changes; return it."""
+    fields = dict(fields)
+    districts = fields.pop("districts")
+    try:
+        mutual = Mutual.objects.get(name=mutual_name)
+    except Mutual.DoesNotExist:
+        raise RowError(f"mutual_name: no mutual is called '{mutual_name}'") from None
+    if any(getattr(mutual, name) != value for name, value in fields.items()):
+        for name, value in fields.items():
+            setattr(mutual, name, value)
+        # The rest of the record was checked when it was saved; the database's constraints check the whole row again.
+        others = [f.name for f in Mutual._meta.concrete_fields if f.name not in fields]
+        mutual.full_clean(exclude=others, validate_unique=False, validate_constraints=False)
+        mutual.save()
+    if set(mutual.districts.all()) != set(districts):
+        mutual.districts.set(districts)
+    return mutual
+
+
+def save_districts(path):
+    """Create or update England's districts from a GeoJSON file of their boundaries; return (district, created) pairs."""
+    try:
+        features = json.loads(Path(path).read_text(encoding="utf-8"))["features"]
+    except (ValueError, KeyError, TypeError):
+        raise RowError(f"{path.name}: not a GeoJSON FeatureCollection") from None
+    saved = []
+    for number, feature in enumerate(features, start=1):
+        try:
+            name = feature["properties"]["name"].strip()
+            geometry = json.dumps(feature["geometry"], separators=(",", ":"))
+        except (KeyError, TypeError, AttributeError):
+            raise RowError(f"{path.name} feature {number}: needs a name property and a geometry") from None
+        district = District(name=name, slug=slugify(name), geometry=geometry)
+        try:
+            district.clean()
+        except ValidationError as error:
+            raise RowError(f"{path.name} feature {number} ({name}): {' '.join(error.messages)}") from None
+        saved.append(
+            District.objects.update_or_create(slug=district.slug, defaults={"name": name, "geometry": geometry})
+        )
+    return saved
 
 
 def save_contract(fields):
@@ -344,13 +461,16 @@ def save_published_figure(row, position):
 
 
 def import_research_files(data_dir, on_row=lambda: None):
-    """Import the mutuals, contracts and published figures in `data_dir`; raise RowError naming the first bad row.
+    """Import the districts, mutuals, contracts, published figures and areas in `data_dir`; raise RowError naming the
+    first bad row.
 
-    `on_row` is called after each row, for a progress bar.
+    `on_row` is called after each row of the CSV files, for a progress bar.
     """
     result = ImportResult()
     ensure_reference_data()
     data_dir = Path(data_dir)
+    for district, created in save_districts(data_dir / BOUNDARIES):
+        result.record(district, created)
     for number, row in enumerate(read_csv(data_dir / "mutuals.csv"), start=2):
         try:
             result.record(*save_mutual(mutual_fields(row)))
@@ -369,4 +489,10 @@ def import_research_files(data_dir, on_row=lambda: None):
             on_row()
         except READ_ERRORS as error:
             raise RowError(f"published_figures.csv line {number}: {error}") from error
+    for number, row in enumerate(read_csv(data_dir / "areas_served.csv"), start=2):
+        try:
+            result.areas.append(save_areas(row.get("mutual_name", "").strip(), area_fields(row)))
+            on_row()
+        except READ_ERRORS as error:
+            raise RowError(f"areas_served.csv line {number}: {error}") from error
     return result

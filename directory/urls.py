@@ -2,7 +2,7 @@ from django.contrib.sitemaps.views import index, sitemap
 from django.urls import path
 
 from .sitemaps import SITEMAPS
-from .views import api, downloads, feeds, listing, pages
+from .views import api, areas, downloads, feeds, listing, pages
 
 app_name = "directory"
 urlpatterns = [
@@ -20,6 +20,7 @@ urlpatterns = [
     path("regions/<slug:slug>/", pages.region_detail, name="region-detail"),
     path("commissioners/", pages.commissioner_list, name="commissioner-list"),
     path("commissioners/<slug:slug>/", pages.commissioner_detail, name="commissioner-detail"),
+    path("areas/<slug:slug>/", areas.area_detail, name="area-detail"),
     path("stats/", pages.statistics, name="stats"),
     path("about/", pages.about, name="about"),
     path("accessibility/", pages.accessibility, name="accessibility"),

@@ -1,3 +1,4 @@
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -5,7 +6,17 @@ import factory
 from django.utils.text import slugify
 from factory.django import DjangoModelFactory
 
-from directory.models import Commissioner, Contract, Correction, Mutual, PublishedFigure, Region, Sector, Source
+from directory.models import (
+    Commissioner,
+    Contract,
+    Correction,
+    District,
+    Mutual,
+    PublishedFigure,
+    Region,
+    Sector,
+    Source,
+)
 from directory.research_data import REGIONS
 
 
@@ -27,6 +38,24 @@ class SectorFactory(DjangoModelFactory):
     name = "Health"
     slug = factory.LazyAttribute(lambda sector: slugify(sector.name))
     description = factory.LazyAttribute(lambda sector: f"Mutuals working in {sector.name.lower()}.")
+
+
+def square(west, south, size=0.1):
+    """Return a GeoJSON MultiPolygon square `size` degrees a side, its south-west corner at (west, south)."""
+    ring = [[west, south], [west + size, south], [west + size, south + size], [west, south + size], [west, south]]
+    return json.dumps({"type": "MultiPolygon", "coordinates": [[ring]]})
+
+
+class DistrictFactory(DjangoModelFactory):
+    """A district with a made-up square boundary (tests that need real shapes load fixtures/research/boundaries/)."""
+
+    class Meta:
+        model = District
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Test District {n}")
+    slug = factory.LazyAttribute(lambda district: slugify(district.name))
+    geometry = factory.Sequence(lambda n: square(-2 + (n % 20) * 0.1, 52 + (n // 20) * 0.1))
 
 
 class CommissionerFactory(DjangoModelFactory):

@@ -7,7 +7,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 NOT_PUBLIC = {"admin"}
 # The objects a slug can name; a route names its kind, e.g. "directory:api-mutual-detail" or "commissioner-detail".
-SLUG_KINDS = ("mutual", "sector", "region", "commissioner")
+SLUG_KINDS = ("mutual", "sector", "region", "commissioner", "area")
 
 
 def public_routes():
@@ -46,7 +46,7 @@ def path_arguments(name, parameters, values):
 def public_urls(values):
     """Return (route name, address) for every public route and every way of filling its path from `values`.
 
-    `values` maps "mutual", "sector", "region" and "commissioner" to slugs, "section" to sitemap sections and
+    `values` maps "mutual", "sector", "region", "commissioner" and "area" (a district) to slugs, "section" to sitemap sections and
     "rest" to paths under the API.
     """
     urls = []

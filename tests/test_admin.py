@@ -187,6 +187,10 @@ class ValidationMessageTests:
                 {"register": "GB-MPR", "registration_number": "07733466X"},
                 "This is not a FCA Mutuals Public Register number; they look like IP27793R or 31151R.",
             ),
+            (
+                {"register": "GB-CHC", "registration_number": "07733466"},
+                "This is not a Charity Commission for England and Wales number; they look like 1170092.",
+            ),
             ({"registration_number": "07733466"}, "Give both the register and the registration number, or neither."),
             ({"year_spun_out": "1066"}, "Ensure this value is greater than or equal to 1900."),
             ({"is_published": True, "summary": ""}, "A published mutual needs a summary"),

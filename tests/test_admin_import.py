@@ -13,7 +13,8 @@ from directory.models import Mutual, Source
 from directory.mutual_csv import COLUMNS, export_response, import_mutuals
 from directory.research_data import ensure_reference_data
 from tests.admin_support import make_editor
-from tests.factories import MutualFactory, RegionFactory, SectorFactory
+from tests.factories import DistrictFactory, MutualFactory, RegionFactory, SectorFactory
+from tests.research import researched
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +35,11 @@ def mutuals():
     SectorFactory(name="Health")
     RegionFactory(name="London")
     return [MutualFactory(name=f"Mutual {letter} CIC", town="Leeds", website="", postcode="") for letter in "ABCDE"]
+
+
+@pytest.fixture
+def districts():
+    return {name: DistrictFactory(name=name) for name in ("Leeds", "Kingston upon Hull, City of", "Wakefield")}
 
 
 def exported(queryset):
@@ -163,20 +169,119 @@ class ImportPreviewTests:
 
 
 class ExportRoundTripTests:
-    def test_an_exported_file_imports_back_unchanged(self, mutuals):
+    def test_an_exported_file_imports_back_unchanged(self, mutuals, districts):
         mutuals[1].staff_count, mutuals[1].staff_count_detail = 40, ""
         mutuals[1].register, mutuals[1].registration_number = "GB-COH", "07733466"
         mutuals[1].location_basis = Mutual.LocationBasis.ADDRESS
+        mutuals[1].area_scope, mutuals[1].area_basis = Mutual.AreaScope.LOCAL, Mutual.AreaBasis.CONTRACT
+        mutuals[1].area_source_urls = "https://www.example.org/notice-1\nhttps://www.example.org/notice-2"
         mutuals[1].save()
+        mutuals[1].districts.set([districts["Leeds"], districts["Kingston upon Hull, City of"]])
+        mutuals[2].register, mutuals[2].registration_number = "GB-CHC", "1170092"
+        mutuals[2].area_scope, mutuals[2].area_basis = Mutual.AreaScope.NATIONAL, Mutual.AreaBasis.SOURCE
+        mutuals[2].save()
         report = import_mutuals(as_csv(exported(Mutual.objects.all())))
-        assert report.ok
+        assert report.ok, [row.errors for row in report.errors]
         assert len(report.unchanged) == 5, [row.changes for row in report.changed]
 
-    def test_the_export_has_the_research_files_columns(self, mutuals):
+    def test_the_export_has_the_research_files_columns_then_the_slug_and_areas(self, mutuals):
         with RESEARCH_FILE.open(encoding="utf-8-sig") as handle:
             research_columns = next(csv.reader(handle))
         assert research_columns == COLUMNS
-        assert list(exported(Mutual.objects.all())[0]) == [*research_columns, "slug"]
+        assert list(exported(Mutual.objects.all())[0]) == [
+            *research_columns,
+            "slug",
+            "area_scope",
+            "area_districts",
+            "area_basis",
+            "area_basis_detail",
+            "area_source_urls",
+            "area_quote",
+        ]
+
+
+AREAS = {
+    "area_scope": "local",
+    "area_districts": "Leeds; Kingston upon Hull, City of",
+    "area_basis": "contract",
+    "area_basis_detail": "Leeds City Council's contract, 2024-2029",
+    "area_source_urls": "https://www.example.org/notice-1; https://www.example.org/notice-2",
+    "area_quote": "Community services across Leeds and Hull.",
+}
+
+
+class ImportAreasTests:
+    def test_an_editor_sets_where_mutuals_work_from_a_file(self, client, editor, mutuals, districts):
+        rows = exported(Mutual.objects.filter(pk=mutuals[0].pk))
+        rows[0].update(AREAS)
+        preview = upload(client, as_csv(rows))
+        changes = {label: (old, new) for label, old, new in preview.context["report"].changed[0].changes}
+        assert changes["Districts it serves"] == ("", "Kingston upon Hull, City of; Leeds")
+        assert changes["Scope of its work"] == ("", "Local")
+        assert changes["How its areas were found"] == ("", "The area of a buyer of its services")
+        assert not mutuals[0].districts.exists()
+        client.post(reverse(IMPORT), {"payload": preview.context["payload"]})
+        mutual = Mutual.objects.get(pk=mutuals[0].pk)
+        assert set(mutual.districts.values_list("name", flat=True)) == {"Leeds", "Kingston upon Hull, City of"}
+        assert mutual.area_source_urls == "https://www.example.org/notice-1\nhttps://www.example.org/notice-2"
+        assert (mutual.area_basis, mutual.area_basis_detail) == (
+            "contract",
+            "Leeds City Council's contract, 2024-2029",
+        )
+        assert mutual.history.latest().history_change_reason == "Imported from corrections.csv."
+
+    @pytest.mark.parametrize(
+        ("changes", "error"),
+        [
+            (
+                {"area_districts": "Leeds; Leedz; Hul"},
+                "area_districts: 'Leedz', 'Hul' are not names of districts of England (use the ONS names, "
+                "';'-separated, e.g. 'Leeds; Kingston upon Hull, City of')",
+            ),
+            ({"area_basis": ""}, "area_basis: Say how its areas were found"),
+            ({"area_basis": "hearsay"}, "area_basis: 'hearsay' is not one of source, parent-body, contract"),
+            ({"area_scope": "national"}, "area_districts: A national mutual works across regions"),
+            ({"area_districts": ""}, "area_districts: Choose the districts a local mutual serves."),
+            ({"area_source_urls": "the council's website"}, "area_source_urls: Enter a full web address"),
+        ],
+    )
+    def test_a_bad_area_is_a_row_error_naming_its_column(self, mutuals, districts, changes, error):
+        rows = five_corrections(mutuals)
+        for row in rows:
+            row.update(AREAS)
+        rows[3].update(changes)
+        before = database_state()
+        report = import_mutuals(as_csv(rows), dry_run=False)
+        assert [row.number for row in report.errors] == [5]
+        assert report.errors[0].errors[0].startswith(error), report.errors[0].errors
+        assert not report.applied
+        assert database_state() == before
+
+    def test_a_file_without_the_area_columns_leaves_the_areas_as_they_are(self, mutuals, districts):
+        mutuals[0].area_scope, mutuals[0].area_basis = Mutual.AreaScope.COUNTY, Mutual.AreaBasis.PARENT_BODY
+        mutuals[0].save()
+        mutuals[0].districts.set([districts["Leeds"]])
+        rows = [
+            {column: value for column, value in row.items() if not column.startswith("area_")}
+            for row in five_corrections(mutuals)
+        ]
+        report = import_mutuals(as_csv(rows), dry_run=False)
+        assert report.applied
+        mutual = Mutual.objects.get(pk=mutuals[0].pk)
+        assert (mutual.area_scope, list(mutual.districts.values_list("name", flat=True))) == ("county", ["Leeds"])
+
+    def test_some_area_columns_without_the_others_are_refused(self, client, editor, mutuals):
+        rows = [{**row, "area_scope": "local"} for row in five_corrections(mutuals)]
+        rows = [
+            {column: value for column, value in row.items() if column not in ("area_quote", "area_basis")}
+            for row in rows
+        ]
+        response = upload(client, as_csv(rows))
+        assert (
+            "The file has some of the columns of where a mutual works but lacks area_basis, area_quote: give all of "
+            "them, or none to leave the areas as they are."
+        ) in response.text
+        assert "Apply these changes" not in response.text
 
 
 class ResearchFileTests:
@@ -184,5 +289,5 @@ class ResearchFileTests:
         ensure_reference_data()
         report = import_mutuals(RESEARCH_FILE.read_text(encoding="utf-8-sig"))
         assert report.ok, [(row.number, row.errors) for row in report.errors]
-        assert len(report.created) == 79
+        assert len(report.created) == len(researched("mutuals.csv"))
         assert not Mutual.objects.exists()

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from tests.factories import RegionFactory, SectorFactory
+from tests.research import researched
 
 pytestmark = pytest.mark.django_db
 
@@ -41,9 +42,14 @@ class MakeSyntheticMutualsProgressTests:
 class ImportResearchProgressTests:
     def test_it_shows_a_bar_over_every_row_and_ends_with_what_it_read(self):
         out, err = run("import_research")
-        assert "research rows: 100%" in err and "115/115" in err
+        files = {name: len(researched(name)) for name in ("mutuals.csv", "contracts.csv", "published_figures.csv")}
+        rows = sum(files.values()) + len(researched("areas_served.csv"))
+        assert "research rows: 100%" in err and f"{rows}/{rows}" in err
         assert out.startswith("Created ")
-        assert "(79 mutuals, 28 contracts and 8 published figures read) in " in out
+        assert (
+            f"({files['mutuals.csv']} mutuals, {files['contracts.csv']} contracts, {files['published_figures.csv']} "
+            f"published figures and the areas of {len(researched('areas_served.csv'))} mutuals read) in "
+        ) in out
 
     def test_verbosity_0_is_quiet(self):
         assert run("import_research", verbosity=0) == ("", "")

@@ -14,12 +14,13 @@ import pytest
 from django.core.cache import caches
 from django.urls import reverse
 
-from directory.models import Commissioner, Contract, Mutual
+from directory.models import Commissioner, Contract, District, Mutual
 from directory.sitemaps import SITEMAPS
 from mutuals_site.ops import dataversion
 from tests.factories import (
     CommissionerFactory,
     ContractFactory,
+    DistrictFactory,
     MutualFactory,
     RegionFactory,
     SectorFactory,
@@ -84,6 +85,12 @@ def published():
     )
     ContractFactory(mutual=closed, commissioner=shared, service="Day care", start_year=2012, end_year=2019)
     MutualFactory(name="Unlocated Health Mutual", primary_sector=health, region=None, latitude=None, longitude=None)
+    # Districts: one a published mutual serves, one only a draft will serve.
+    served = DistrictFactory(name="Camden")
+    DistrictFactory(name="Barnet")
+    clinic.area_scope, clinic.area_basis = Mutual.AreaScope.LOCAL, Mutual.AreaBasis.SOURCE
+    clinic.save()
+    clinic.districts.add(served)
     return {"clinic": clinic.slug, "closed": closed.slug}
 
 
@@ -105,6 +112,9 @@ def add_drafts():
         source=None,
     )
     SourceFactory(mutual=draft, url="https://www.example.org/confidential-draft-source", title="Draft source")
+    draft.area_scope, draft.area_basis = Mutual.AreaScope.LOCAL, Mutual.AreaBasis.CONTRACT
+    draft.save()
+    draft.districts.add(*District.objects.filter(slug__in=["camden", "barnet"]))
     ContractFactory(
         mutual=draft,
         commissioner=CommissionerFactory(name="Confidential Borough Council"),
@@ -137,6 +147,7 @@ def path_values(published):
         "sector": ["health", "housing"],
         "region": ["london", "north-west"],
         "commissioner": [SHARED_BUYER, DRAFT_ONLY_BUYER, "withdrawn-buyer-trust"],
+        "area": [district.slug for district in District.objects.all()],
         "section": list(SITEMAPS),
         "rest": [f"mutuals/{DRAFT}/", "commissioners/"],
     }

@@ -15,7 +15,14 @@ from hypothesis import strategies as st
 from directory.filters import MAX_MONEY, MutualFilter
 from directory.models import Contract, Correction, Mutual
 from directory.sitemaps import SITEMAPS
-from tests.factories import CommissionerFactory, ContractFactory, MutualFactory, RegionFactory, SectorFactory
+from tests.factories import (
+    CommissionerFactory,
+    ContractFactory,
+    DistrictFactory,
+    MutualFactory,
+    RegionFactory,
+    SectorFactory,
+)
 from tests.public_urls import public_urls
 from tests.streaming import body
 
@@ -32,6 +39,7 @@ WORLD = {
     "sector": ["health"],
     "region": ["london"],
     "commissioner": ["fault-test-council"],
+    "area": ["fault-test-district"],
     "section": list(SITEMAPS),
     "rest": ["no-such-endpoint"],
 }
@@ -56,6 +64,7 @@ def world():
     ContractFactory(mutual=mutual, commissioner=CommissionerFactory(name="Fault Test Council"))
     SectorFactory(name="Health")
     RegionFactory(name="London")
+    DistrictFactory(name="Fault Test District")
     return WORLD
 
 

@@ -48,8 +48,14 @@ class MutualConstraintsTests:
     def test_well_formed_registration_numbers_are_accepted(self):
         company = MutualFactory(register="GB-COH", registration_number="07733466")
         society = MutualFactory(register="GB-MPR", registration_number="IP27793R")
+        charity = MutualFactory(register="GB-CHC", registration_number="1170092")
         assert company.org_id == "GB-COH-07733466"
         assert society.org_id == "GB-MPR-IP27793R"
+        assert charity.org_id == "GB-CHC-1170092"
+
+    @pytest.mark.parametrize("number", ["11700920", "IP27793R", "11700"])
+    def test_a_charity_commission_number_must_look_like_one(self, number):
+        assert violates_constraint(lambda: MutualFactory(register="GB-CHC", registration_number=number))
 
 
 class MutualValidationTests:
@@ -67,6 +73,12 @@ class MutualValidationTests:
     def test_a_registration_number_in_the_wrong_format_names_the_register(self):
         errors = self.errors_of(register="GB-MPR", registration_number="NOT-A-NUMBER")
         assert any("FCA Mutuals Public Register" in message for message in errors["registration_number"])
+
+    def test_a_charity_number_in_the_wrong_format_gets_an_example(self):
+        errors = self.errors_of(register="GB-CHC", registration_number="CH1170092")
+        assert errors["registration_number"] == [
+            "This is not a Charity Commission for England and Wales number; they look like 1170092."
+        ]
 
     def test_a_lowercase_postcode_is_refused_with_an_example(self):
         errors = self.errors_of(postcode="e8 4sa")

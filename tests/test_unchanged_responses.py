@@ -14,7 +14,10 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from django.apps import apps
 from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from directory.models import Commissioner, Mutual, Region, Sector
@@ -53,6 +56,7 @@ SELECTION_VIEWS = {
 }
 NOT_RECORDED = {
     "correction-create": "holds a CSRF token, different on every request; checked by its own tests",
+    "area-detail": "a district's minimal page until the areas' pages are built (issue 13); checked by its own tests",
 }
 VOLATILE = [
     (re.compile(r'nonce="[^"]+"'), 'nonce="…"'),
@@ -123,8 +127,26 @@ def answer(client, address):
     return "\n".join([f"GET {address}", str(response.status_code), *headers, "", text])
 
 
+def restart_ids():
+    """Number new directory records from the lowest free id, as a fresh database does.
+
+    The feed's entries are known by history ids, and ids move on past rows that other tests wrote before this one:
+    PostgreSQL's sequences ignore rollbacks, and SQLite's counters keep what was committed and deleted since.
+    """
+    models = list(apps.get_app_config("directory").get_models())
+    if connection.vendor == "postgresql":
+        statements = connection.ops.sequence_reset_sql(no_style(), models)  # to the highest id in use, plus one
+    else:
+        tables = [{"table": model._meta.db_table, "column": model._meta.pk.column} for model in models]
+        statements = connection.ops.sequence_reset_by_name_sql(no_style(), tables)
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
 @pytest.fixture
 def seed(db):
+    restart_ids()
     with time_machine.travel(FROZEN_AT, tick=False):
         call_command("loaddata", "mutuals", verbosity=0)
         yield

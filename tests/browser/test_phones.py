@@ -9,7 +9,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
-# The seed's 79 researched mutuals, spread over England, are what a visitor's phone shows first.
+# The seed's researched mutuals, spread over England, are what a visitor's phone shows first.
 SELECTIONS = ["", "?sector=health", "?status=all", "?region=london"]
 
 # Keeps the map that django-leaflet announces, so that a test can ask Leaflet where a place is on the screen.

@@ -13,7 +13,9 @@ from mutuals_site.ops.progress import Stopwatch, progress_bar
 
 from .import_research import DEFAULT_DATA_DIR
 
+# Districts before mutuals, which name the districts they serve.
 SEED_MODELS = [
+    "directory.district",
     "directory.region",
     "directory.sector",
     "directory.commissioner",
@@ -26,7 +28,7 @@ DEFAULT_OUTPUT = Path(settings.BASE_DIR) / "fixtures" / "mutuals.json"
 
 
 class Command(BaseCommand):
-    help = "Regenerate fixtures/mutuals.json from the research CSV files, through a fresh SQLite database."
+    help = "Regenerate fixtures/mutuals.json from the research files, through a fresh SQLite database."
 
     def add_arguments(self, parser):
         parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)

@@ -5,7 +5,8 @@ import unicodedata
 from functools import lru_cache
 
 import snowballstemmer
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import DEFAULT_DB_ALIAS, models
 from django.db.migrations.operations import AddIndex
 from django.db.models.functions import Collate, Lower
 
@@ -83,3 +84,45 @@ class AddIndexOnPostgreSQL(AddIndex):
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor == "postgresql":
             super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+class FieldConstraintMixin:
+    """A constraint that says which field breaks it, so forms show its message beside that field.
+
+    The database sees the plain constraint: the field is a matter for validation only, so it is left out of
+    deconstruct() and migrations do not change when a rule names its field.
+    """
+
+    def __init__(self, *args, field=None, **kwargs):
+        self.field = field
+        super().__init__(*args, **kwargs)
+
+    def clone(self):
+        # Django clones Meta.constraints through deconstruct(), which leaves the field out.
+        copy = super().clone()
+        copy.field = self.field
+        return copy
+
+    def validate(self, model, instance, exclude=None, using=DEFAULT_DB_ALIAS):
+        try:
+            super().validate(model, instance, exclude=exclude, using=using)
+        except ValidationError as error:
+            if self.field is None or (exclude and self.field in exclude):
+                raise
+            raise ValidationError({self.field: error.error_list}) from None
+
+
+class FieldCheck(FieldConstraintMixin, models.CheckConstraint):
+    """A rule on a row, stated once: the database refuses a row that breaks it, and a form says so at `field`."""
+
+    def deconstruct(self):
+        _, args, kwargs = super().deconstruct()
+        return "django.db.models.CheckConstraint", args, kwargs
+
+
+class FieldUnique(FieldConstraintMixin, models.UniqueConstraint):
+    """A uniqueness rule stated once, its message shown at `field`."""
+
+    def deconstruct(self):
+        _, args, kwargs = super().deconstruct()
+        return "django.db.models.UniqueConstraint", args, kwargs

@@ -1,5 +1,3 @@
-import functools
-import operator
 import re
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlsplit
@@ -14,7 +12,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from . import geo
-from .db import by_name
+from .db import FieldCheck, FieldUnique, by_name
 
 # England's bounding box, Isles of Scilly to Berwick-upon-Tweed, Land's End to Lowestoft.
 ENGLAND_LATITUDE = (49.8, 55.9)
@@ -410,9 +408,7 @@ class Mutual(models.Model):
 
     name = models.CharField(
         max_length=200,
-        unique=True,
-        error_messages={"unique": "A mutual with this name already exists."},
-        help_text="The organisation's name as it uses it, e.g. 'Accelerate CIC'.",
+        help_text="The organisation's name as it uses it, e.g. 'Accelerate CIC'; unique, ignoring capitals.",
     )
     slug = models.SlugField(
         max_length=200,
@@ -625,74 +621,93 @@ class Mutual(models.Model):
 
     class Meta:
         ordering = [by_name()]
+        # Each rule once: the database refuses a row that breaks it, and a form says so beside the field.
         constraints = [
-            models.UniqueConstraint(
+            FieldUnique(
                 Lower("name"),
                 name="mutual_name_unique_ignoring_case",
-                violation_error_message="A mutual with this name already exists.",
+                field="name",
+                violation_error_message="A mutual with this name already exists (names are compared ignoring capitals).",
             ),
-            models.CheckConstraint(
+            FieldCheck(
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
-                | Q(
-                    latitude__isnull=False,
-                    longitude__isnull=False,
-                    latitude__gte=ENGLAND_LATITUDE[0],
-                    latitude__lte=ENGLAND_LATITUDE[1],
-                    longitude__gte=ENGLAND_LONGITUDE[0],
-                    longitude__lte=ENGLAND_LONGITUDE[1],
-                ),
-                name="mutual_location_in_england",
-                violation_error_message="The location must be inside England, with both latitude and longitude.",
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="mutual_location_has_both_coordinates",
+                field="longitude",
+                violation_error_message="Give both latitude and longitude, or neither.",
             ),
-            models.CheckConstraint(
+            FieldCheck(
+                condition=Q(latitude__isnull=True)
+                | Q(latitude__gte=ENGLAND_LATITUDE[0], latitude__lte=ENGLAND_LATITUDE[1]),
+                name="mutual_latitude_in_england",
+                field="latitude",
+                violation_error_message=f"Latitude must be between {ENGLAND_LATITUDE[0]} and {ENGLAND_LATITUDE[1]} (England).",
+            ),
+            FieldCheck(
+                condition=Q(longitude__isnull=True)
+                | Q(longitude__gte=ENGLAND_LONGITUDE[0], longitude__lte=ENGLAND_LONGITUDE[1]),
+                name="mutual_longitude_in_england",
+                field="longitude",
+                violation_error_message=f"Longitude must be between {ENGLAND_LONGITUDE[0]} and {ENGLAND_LONGITUDE[1]} (England).",
+            ),
+            FieldCheck(
                 condition=web_address("website"),
                 name="mutual_website_is_web_address",
+                field="website",
                 violation_error_message=WEB_ADDRESS_MESSAGE,
             ),
-            models.CheckConstraint(
+            FieldCheck(
                 condition=Q(postcode="") | Q(postcode__regex=UK_POSTCODE),
                 name="mutual_postcode_format",
+                field="postcode",
                 violation_error_message="Enter a UK postcode in capitals with one space, e.g. E8 4SA.",
             ),
-            models.CheckConstraint(
+            FieldCheck(
                 condition=Q(is_published=False) | ~Q(summary=""),
                 name="mutual_published_has_summary",
-                violation_error_message="A published mutual needs a summary.",
+                field="summary",
+                violation_error_message="A published mutual needs a summary: write one, or leave it as a draft.",
             ),
-            models.CheckConstraint(
+            FieldCheck(
                 condition=Q(turnover_gbp__isnull=True) | Q(turnover_gbp__gte=0),
                 name="mutual_turnover_not_negative",
+                field="turnover_gbp",
                 violation_error_message="Turnover cannot be negative.",
             ),
-            models.CheckConstraint(
-                condition=year_in_range("year_spun_out"),
-                name="mutual_year_spun_out_plausible",
+            FieldCheck(condition=year_in_range("year_spun_out"), name="mutual_year_spun_out_plausible"),
+            FieldCheck(condition=year_in_range("status_year"), name="mutual_status_year_plausible"),
+            FieldCheck(
+                condition=Q(register="", registration_number="") | (~Q(register="") & ~Q(registration_number="")),
+                name="mutual_register_and_number_together",
+                field="registration_number",
+                violation_error_message="Give both the register and the registration number, or neither.",
             ),
-            models.CheckConstraint(
-                condition=year_in_range("status_year"),
-                name="mutual_status_year_plausible",
+            *(
+                FieldCheck(
+                    condition=~Q(register=register) | Q(registration_number__regex=pattern),
+                    name=f"mutual_{register.lower().replace('-', '_')}_number_format",
+                    field="registration_number",
+                    violation_error_message=f"This is not a {register.label} number; they look like {example}.",
+                )
+                for register, (pattern, example) in REGISTRATION_NUMBERS.items()
             ),
-            models.CheckConstraint(
-                condition=functools.reduce(
-                    operator.or_,
-                    (
-                        Q(register=register, registration_number__regex=pattern)
-                        for register, (pattern, _) in REGISTRATION_NUMBERS.items()
-                    ),
-                    Q(register="", registration_number=""),
-                ),
-                name="mutual_registration_number_format",
-                violation_error_message="The registration number does not match the format of its register.",
-            ),
-            models.CheckConstraint(
+            FieldCheck(
                 condition=Q(area_scope="", area_basis="", area_basis_detail="", area_source_urls="", area_quote="")
-                | (~Q(area_scope="") & ~Q(area_basis="")),
-                name="mutual_areas_have_scope_and_basis",
-                violation_error_message="Give the scope of its work and how its areas were found, or neither.",
+                | ~Q(area_scope=""),
+                name="mutual_areas_have_a_scope",
+                field="area_scope",
+                violation_error_message="Choose the scope of its work: how its areas were found describes them.",
             ),
-            models.CheckConstraint(
+            FieldCheck(
+                condition=Q(area_scope="") | ~Q(area_basis=""),
+                name="mutual_areas_have_a_basis",
+                field="area_basis",
+                violation_error_message="Say how its areas were found: a source, the parent body's area or a contract's.",
+            ),
+            FieldCheck(
                 condition=Q(area_source_urls="") | Q(area_source_urls__regex=WEB_ADDRESS_LINES),
                 name="mutual_area_sources_are_web_addresses",
+                field="area_source_urls",
                 violation_error_message=WEB_ADDRESS_MESSAGE,
             ),
         ]
@@ -713,50 +728,13 @@ class Mutual(models.Model):
     def get_absolute_url(self):
         return reverse("directory:mutual-detail", kwargs={"slug": self.slug})
 
-    def clean(self):
-        super().clean()
-        errors = {}
-        if self.name and Mutual.objects.filter(name__iexact=self.name.strip()).exclude(pk=self.pk).exists():
-            errors["name"] = "A mutual with this name already exists (names are compared ignoring capitals)."
-        if self.is_published and not self.summary.strip():
-            errors["summary"] = "A published mutual needs a summary: write one, or leave it as a draft."
-        if (self.latitude is None) != (self.longitude is None):
-            errors["longitude" if self.longitude is None else "latitude"] = (
-                "Give both latitude and longitude, or neither."
-            )
-        if self.latitude is not None and not ENGLAND_LATITUDE[0] <= self.latitude <= ENGLAND_LATITUDE[1]:
-            errors["latitude"] = f"Latitude must be between {ENGLAND_LATITUDE[0]} and {ENGLAND_LATITUDE[1]} (England)."
-        if self.longitude is not None and not ENGLAND_LONGITUDE[0] <= self.longitude <= ENGLAND_LONGITUDE[1]:
-            errors["longitude"] = (
-                f"Longitude must be between {ENGLAND_LONGITUDE[0]} and {ENGLAND_LONGITUDE[1]} (England)."
-            )
-        if self.turnover_gbp is not None and self.turnover_gbp < 0:
-            errors["turnover_gbp"] = "Turnover cannot be negative."
-        if bool(self.register) != bool(self.registration_number):
-            errors["registration_number"] = "Give both the register and the registration number, or neither."
-        elif self.register:
-            pattern, example = REGISTRATION_NUMBERS[self.register]
-            try:
-                RegexValidator(pattern)(self.registration_number)
-            except ValidationError:
-                errors["registration_number"] = (
-                    f"This is not a {self.get_register_display()} number; they look like {example}."
-                )
-        errors.update(self.area_errors())
-        if errors:
-            raise ValidationError(errors)
-
-    def area_errors(self):
-        """Return {field: message} for what is wrong with its areas' scope and basis."""
-        described = self.area_basis or self.area_basis_detail or self.area_source_urls or self.area_quote
-        if not self.area_scope:
-            return (
-                {"area_scope": "Choose the scope of its work: how its areas were found describes them."}
-                if described
-                else {}
-            )
-        if not self.area_basis:
-            return {"area_basis": "Say how its areas were found: a source, the parent body's area or a contract's."}
+    def rule_errors(self, *fields):
+        """Return {field: message} for the rules on `fields` alone that this record breaks (the model's constraints)."""
+        others = {field.name for field in self._meta.concrete_fields} - set(fields)
+        try:
+            self.validate_constraints(exclude=others)
+        except ValidationError as error:
+            return {name: " ".join(messages) for name, messages in error.message_dict.items()}
         return {}
 
     def district_error(self, districts):
@@ -1016,14 +994,16 @@ class Contract(models.Model):
     class Meta:
         ordering = [F("end_year").desc(nulls_last=True), "service"]
         constraints = [
-            models.CheckConstraint(
+            FieldCheck(
                 condition=Q(value_gbp__isnull=True) | Q(value_gbp__gte=0),
                 name="contract_value_not_negative",
+                field="value_gbp",
                 violation_error_message="A contract value cannot be negative.",
             ),
-            models.CheckConstraint(
+            FieldCheck(
                 condition=Q(start_year__isnull=True) | Q(end_year__isnull=True) | Q(end_year__gte=F("start_year")),
                 name="contract_ends_after_it_starts",
+                field="end_year",
                 violation_error_message="The end year cannot be before the start year.",
             ),
             models.CheckConstraint(
@@ -1045,16 +1025,6 @@ class Contract(models.Model):
 
     def __str__(self):
         return f"{self.service} ({self.mutual})"
-
-    def clean(self):
-        super().clean()
-        errors = {}
-        if self.value_gbp is not None and self.value_gbp < 0:
-            errors["value_gbp"] = "A contract value cannot be negative."
-        if self.start_year and self.end_year and self.end_year < self.start_year:
-            errors["end_year"] = "The end year cannot be before the start year."
-        if errors:
-            raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
         self.annual_value_gbp = self.compute_annual_value()

@@ -231,12 +231,12 @@ def keep_what_the_file_cannot_say(fields, existing):
 
 
 def check_before_saving(fields, existing):
-    """Run the model's own field and clean() rules, so that errors name their column rather than a constraint."""
+    """Run the model's own field rules and constraints, so that errors name their column rather than a constraint."""
     candidate = copy.copy(existing) if existing else Mutual()
     for model_field in TRACKED_FIELDS:
         if model_field.name in fields:
             setattr(candidate, model_field.name, fields[model_field.name])
-    candidate.full_clean(exclude=["primary_sector", "region"], validate_unique=False, validate_constraints=False)
+    candidate.full_clean(exclude=["primary_sector", "region"], validate_unique=False)
 
 
 def explain(error):

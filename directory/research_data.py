@@ -278,8 +278,15 @@ def area_fields(row, columns=AREA_COLUMNS):
     }
     districts = [found[name.lower()] for name in names]
     areas = Mutual(**fields)
-    problems = {**areas.area_errors(), "districts": areas.district_error(districts)}
-    column = {"area_scope": "scope", "area_basis": "basis", "districts": "districts"}
+    problems = {**areas.rule_errors(*fields), "districts": areas.district_error(districts)}
+    column = {
+        "area_scope": "scope",
+        "area_basis": "basis",
+        "area_basis_detail": "basis_detail",
+        "area_source_urls": "source_url",
+        "area_quote": "quote",
+        "districts": "districts",
+    }
     messages = [f"{columns[column[name]]}: {message}" for name, message in problems.items() if message]
     if messages:
         raise RowError("; ".join(messages))

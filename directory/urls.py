@@ -24,6 +24,7 @@ urlpatterns = [
     path("about/", pages.about, name="about"),
     path("accessibility/", pages.accessibility, name="accessibility"),
     path("corrections/new/", pages.CorrectionCreateView.as_view(), name="correction-create"),
+    path("suggest-a-mutual/", pages.SuggestionCreateView.as_view(), name="suggestion-create"),
     path("favicon.ico", pages.favicon, name="favicon"),
     path("robots.txt", pages.robots_txt, name="robots"),
     path("feed/", feeds.ChangeFeed(), name="feed"),

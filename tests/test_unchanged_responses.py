@@ -53,6 +53,7 @@ SELECTION_VIEWS = {
 }
 NOT_RECORDED = {
     "correction-create": "holds a CSRF token, different on every request; checked by its own tests",
+    "suggestion-create": "holds a CSRF token, different on every request; checked by its own tests",
 }
 VOLATILE = [
     (re.compile(r'nonce="[^"]+"'), 'nonce="…"'),

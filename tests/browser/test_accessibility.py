@@ -95,7 +95,7 @@ class AxeTests:
 
     def test_a_form_with_errors_leads_to_each_field(self, page, pages, console_errors):
         open_page(page, pages["correction"], console_errors)
-        page.get_by_role("button", name="Send correction").click()
+        page.get_by_role("button", name="Send report").click()
         # GOV.UK Frontend moves focus to the summary, so screen readers announce it first.
         wait_until(page, "document.activeElement?.matches('.govuk-error-summary')")
         assert page.title().startswith("Error: ")
@@ -229,7 +229,7 @@ class PrintTests:
         page.emulate_media(media="print")
         for hidden in (".govuk-service-navigation__wrapper", ".govuk-footer", ".govuk-breadcrumbs", "#detail-map"):
             assert page.locator(hidden).is_hidden(), hidden
-        assert page.get_by_role("link", name="Report a correction to this record").is_hidden()
+        assert page.get_by_role("link", name="Report a mistake on this record").is_hidden()
         assert page.locator("h1").is_visible() and page.inner_text("h1") == world.detail.name
         assert page.get_by_role("heading", name="Contracts and funding").is_visible()
         after = "element => getComputedStyle(element, '::after').content"

@@ -181,6 +181,7 @@ PAGE_NAMES = [
     "buyers",
     "buyer",
     "correction",
+    "suggestion",
     "not-found",
 ]
 
@@ -209,5 +210,6 @@ def page_types(world):
         "buyers": reverse("directory:commissioner-list"),
         "buyer": world.buyer.get_absolute_url(),
         "correction": f"{reverse('directory:correction-create')}?mutual={world.detail.slug}",
+        "suggestion": reverse("directory:suggestion-create"),
         "not-found": reverse("directory:mutual-detail", kwargs={"slug": "no-such-mutual"}),
     }

@@ -34,6 +34,7 @@ def document(request):
             {"name": "mutuals", "description": "The directory's records, filtered like the listing."},
             {"name": "exports", "description": "A whole selection in one file, for spreadsheets and downloads."},
             {"name": "reference", "description": "The sectors, regions and buyers that mutuals are filtered by."},
+            {"name": "dataset", "description": "The whole dataset as one versioned download (see /data/)."},
         ],
         "paths": {
             "/api/mutuals/": get(
@@ -128,8 +129,42 @@ def document(request):
                 json_response("MutualDocument", example.mutual_document()),
                 {"404": not_found_response(example)},
             ),
+            **dataset_paths(),
         },
         "components": {"parameters": PARAMETERS, "schemas": {**SCHEMAS, **DOCUMENT_SCHEMAS}},
+    }
+
+
+def dataset_paths():
+    """Return the paths of the versioned download of the whole dataset."""
+    latest = reverse("directory:dataset-latest")
+    version = reverse("directory:dataset-download", kwargs={"number": 0}).replace("v0", "v{number}")
+    return {
+        latest: {
+            "get": {
+                "operationId": "getLatestDataset",
+                "tags": ["dataset"],
+                "summary": "The whole dataset, current version",
+                "description": "Redirects to the current version's address, below.",
+                "responses": {
+                    "302": {
+                        "description": "The current version's address.",
+                        "headers": {"Location": {"description": "The current version's address.", "schema": URL}},
+                    }
+                },
+            }
+        },
+        version: get(
+            "getDataset",
+            "dataset",
+            "The whole dataset, one version",
+            "Every published mutual, whatever its status: a zip of `mutuals.csv`, `mutuals.json` and "
+            "`datapackage.json` (a Frictionless Data tabular data package describing both). The bytes of a version "
+            "never change; once the data has changed, an older version's address answers 410 naming the current one.",
+            ["number"],
+            {"description": "The zip file.", "content": {"application/zip": {"schema": string(format="binary")}}},
+            {"410": {"description": "This version has been replaced; the page names the current one."}},
+        ),
     }
 
 
@@ -271,6 +306,9 @@ PARAMETERS = {
         string(examples=["2026-11-26", "2026-11-26T09:30:00Z"]),
     ),
     "slug": parameter("slug", "The mutual's slug, as in its page's address.", string(), location="path"),
+    "number": parameter(
+        "number", "The data version, as /data/ gives it.", {"type": "integer", "minimum": 0}, location="path"
+    ),
 }
 
 LICENSED = {"licence": ref("Licence"), "attribution": string()}

@@ -2,7 +2,7 @@ from django.contrib.sitemaps.views import index, sitemap
 from django.urls import path
 
 from .sitemaps import SITEMAPS
-from .views import api, downloads, feeds, listing, pages
+from .views import api, data, downloads, feeds, listing, pages
 
 app_name = "directory"
 urlpatterns = [
@@ -22,6 +22,9 @@ urlpatterns = [
     path("commissioners/<slug:slug>/", pages.commissioner_detail, name="commissioner-detail"),
     path("stats/", pages.statistics, name="stats"),
     path("about/", pages.about, name="about"),
+    path("data/", data.dataset_page, name="dataset"),
+    path("data/mutuals-directory-v<int:number>.zip", data.dataset_download, name="dataset-download"),
+    path("data/mutuals-directory-latest.zip", data.dataset_latest, name="dataset-latest"),
     path("accessibility/", pages.accessibility, name="accessibility"),
     path("corrections/new/", pages.CorrectionCreateView.as_view(), name="correction-create"),
     path("suggest-a-mutual/", pages.SuggestionCreateView.as_view(), name="suggestion-create"),

@@ -54,6 +54,8 @@ SELECTION_VIEWS = {
 NOT_RECORDED = {
     "correction-create": "holds a CSRF token, different on every request; checked by its own tests",
     "suggestion-create": "holds a CSRF token, different on every request; checked by its own tests",
+    "dataset-download": "a zip file, whose files tests/test_dataset.py checks and validates",
+    "dataset-latest": "a redirect to the current version's zip file, checked by tests/test_dataset.py",
 }
 VOLATILE = [
     (re.compile(r'nonce="[^"]+"'), 'nonce="…"'),

@@ -182,6 +182,7 @@ PAGE_NAMES = [
     "buyer",
     "correction",
     "suggestion",
+    "data",
     "not-found",
 ]
 
@@ -211,5 +212,6 @@ def page_types(world):
         "buyer": world.buyer.get_absolute_url(),
         "correction": f"{reverse('directory:correction-create')}?mutual={world.detail.slug}",
         "suggestion": reverse("directory:suggestion-create"),
+        "data": reverse("directory:dataset"),
         "not-found": reverse("directory:mutual-detail", kwargs={"slug": "no-such-mutual"}),
     }

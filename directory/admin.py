@@ -198,10 +198,13 @@ class MutualAdmin(SimpleHistoryAdmin):
             },
         ),
         ("Status", {"fields": ["status", "status_year", "status_note"]}),
-        ("Evidence and publication", {"fields": ["evidence", "notes", "is_published", "last_verified"]}),
+        (
+            "Evidence and publication",
+            {"fields": ["evidence", "notes", "is_published", ("last_verified", "last_verified_by")]},
+        ),
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
-    readonly_fields = ["org_id", "created_at", "updated_at"]
+    readonly_fields = ["org_id", "created_at", "updated_at", "last_verified_by"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["sectors"]
     inlines = [ContractInline, SourceInline]
@@ -273,6 +276,11 @@ class MutualAdmin(SimpleHistoryAdmin):
     def org_id(self, mutual):
         return mutual.org_id or "none (no register and number)"
 
+    def save_model(self, request, obj, form, change):
+        if "last_verified" in form.changed_data:
+            obj.last_verified_by = Mutual.VerifiedBy.EDITOR
+        super().save_model(request, obj, form, change)
+
     def save_with_reason(self, request, mutual, reason, **changes):
         """Save `changes` to one mutual through save(), so history, the admin log and signals all see it."""
         for name, value in changes.items():
@@ -321,7 +329,13 @@ class MutualAdmin(SimpleHistoryAdmin):
         today = timezone.localdate()
         mutuals = list(queryset)
         for mutual in mutuals:
-            self.save_with_reason(request, mutual, f"Verified on {today.isoformat()}.", last_verified=today)
+            self.save_with_reason(
+                request,
+                mutual,
+                f"Verified on {today.isoformat()}.",
+                last_verified=today,
+                last_verified_by=Mutual.VerifiedBy.EDITOR,
+            )
         count = len(mutuals)
         message = ngettext("Marked %d mutual verified today.", "Marked %d mutuals verified today.", count)
         self.message_user(request, message % count, messages.SUCCESS)

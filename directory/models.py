@@ -290,6 +290,10 @@ class Mutual(models.Model):
         COMPANIES_HOUSE = "GB-COH", "Companies House"
         FCA_MUTUALS = "GB-MPR", "FCA Mutuals Public Register"
 
+    class VerifiedBy(models.TextChoices):
+        RESEARCHERS = "researchers", "the directory's researchers"
+        EDITOR = "editor", "an editor"
+
     class LocationBasis(models.TextChoices):
         ADDRESS = "address", "Street address"
         POSTCODE = "postcode", "Postcode centre"
@@ -460,6 +464,13 @@ class Mutual(models.Model):
         null=True,
         blank=True,
         help_text="When an editor last checked this record against its sources.",
+    )
+    last_verified_by = models.CharField(
+        "last verified by",
+        max_length=20,
+        choices=VerifiedBy,
+        default=VerifiedBy.RESEARCHERS,
+        help_text="Who checked it, as a role: set to an editor when an editor marks it verified or changes the date.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)

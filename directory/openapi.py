@@ -432,6 +432,7 @@ class Examples:
                 }
             ],
             "last_verified": "2026-11-26",
+            "last_verified_by": "researchers",
             "updated_at": "2026-11-26T00:00:00+00:00",
         }
 

@@ -350,6 +350,12 @@ FACTS = (
         "date an editor last checked it",
         value=lambda mutual, request: date(mutual.last_verified),
     ),
+    Fact.plain(
+        "last_verified_by",
+        nullable(string(enum=Mutual.VerifiedBy.values)),
+        "who last checked it, as a role: `researchers` (the directory's) or `editor`",
+        value=lambda mutual, request: mutual.last_verified_by if mutual.last_verified else None,
+    ),
     Fact(
         "updated_at",
         lambda mutual, request: mutual.updated_at.isoformat(),

@@ -1,6 +1,6 @@
 from django import template
 
-from directory import formats
+from directory import formats, trust
 
 register = template.Library()
 
@@ -19,3 +19,9 @@ def query_with(context, **changes):
             query[key] = value
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag
+def how_we_know(mutual):
+    """Return the sources behind each section of a mutual's page (directory.trust.how_we_know)."""
+    return trust.how_we_know(mutual)

@@ -2,13 +2,15 @@ from django.contrib.sitemaps.views import index, sitemap
 from django.urls import path
 
 from .sitemaps import SITEMAPS
-from .views import api, data, downloads, feeds, listing, pages
+from .views import api, data, downloads, embed, feeds, listing, pages
 
 app_name = "directory"
 urlpatterns = [
     path("", pages.home, name="home"),
     path("mutuals/", listing.MutualListView.as_view(), name="mutual-list"),
     path("map/", listing.MutualMapView.as_view(), name="mutual-map"),
+    path("embed/map/", embed.EmbedMapView.as_view(), name="embed-map"),
+    path("embed/mutuals/", embed.EmbedListView.as_view(), name="embed-list"),
     path("mutuals.csv", downloads.mutual_csv, name="mutual-csv"),
     path("mutuals.json", downloads.mutual_json, name="mutual-json"),
     path("mutuals.geojson", downloads.mutual_geojson, name="mutual-geojson"),

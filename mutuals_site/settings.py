@@ -220,6 +220,11 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# The pages other sites may put in a frame (the embeddable map and list): their frame-ancestors is
+# EMBED_FRAME_ANCESTORS and they send no X-Frame-Options; every other page refuses to be framed.
+EMBED_URLS_REGEX = r"^/embed/"
+EMBED_FRAME_ANCESTORS = env.list("EMBED_FRAME_ANCESTORS", default=["*"])
+
 # Caching: see README "Caching". Pages are checked against the data version, so a cache never serves old data, except
 # (marked so) while the database cannot be reached.
 CACHES = {"default": cache_config(env.str("CACHE_URL", default="locmemcache://"))}

@@ -183,8 +183,13 @@ PAGE_NAMES = [
     "correction",
     "suggestion",
     "data",
+    "embed-map",
+    "embed-list",
     "not-found",
 ]
+# Pages for other sites to frame: the frame is their chrome, so they have no header, menu or skip link to the main
+# content (tests/browser/test_embed.py checks their own structure).
+EMBEDDED = ["embed-map", "embed-list"]
 
 
 def page_types(world):
@@ -213,5 +218,7 @@ def page_types(world):
         "correction": f"{reverse('directory:correction-create')}?mutual={world.detail.slug}",
         "suggestion": reverse("directory:suggestion-create"),
         "data": reverse("directory:dataset"),
+        "embed-map": f"{reverse('directory:embed-map')}?sector=health",
+        "embed-list": f"{reverse('directory:embed-list')}?sector=health",
         "not-found": reverse("directory:mutual-detail", kwargs={"slug": "no-such-mutual"}),
     }

@@ -23,7 +23,7 @@ UK_POSTCODE = r"^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}$"
 WEB_ADDRESS = r"^https?://"
 WEB_ADDRESS_MESSAGE = "Enter a full web address starting with http:// or https://, e.g. https://www.example.org/."
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
+MONEY_FIELD = {"max_digits": 14, "decimal_places": 2}
 
 
 def year_field(verbose_name, help_text):
@@ -145,7 +145,7 @@ class MutualQuerySet(models.QuerySet):
         """Annotate `annual_value`: the sum of annual equivalents of contracts current in `year`."""
         contracts = Contract.objects.filter(mutual=OuterRef("pk")).current(year)
         total = contracts.order_by().values("mutual").annotate(total=Sum("annual_value_gbp")).values("total")
-        return self.annotate(annual_value=Subquery(total, output_field=models.DecimalField(**MONEY)))
+        return self.annotate(annual_value=Subquery(total, output_field=models.DecimalField(**MONEY_FIELD)))
 
     def with_next_contract_end(self, year=None):
         """Annotate `next_contract_end`: the earliest end year, `year` or later, of the contracts current then."""
@@ -426,7 +426,7 @@ class Mutual(models.Model):
         null=True,
         blank=True,
         help_text="Pounds, without commas or the £ sign, e.g. 1250000.",
-        **MONEY,
+        **MONEY_FIELD,
     )
     turnover_period = models.CharField(
         "turnover year, as sources put it",
@@ -626,6 +626,39 @@ class Mutual(models.Model):
     def is_active(self):
         return self.status == self.Status.ACTIVE
 
+    @property
+    def status_colour(self):
+        """Return the colour of its status tag (GOV.UK Frontend's tag modifiers)."""
+        return STATUS_COLOURS[self.status]
+
+    @property
+    def evidence_tag(self):
+        """Return the words of a tag saying the evidence is weak, or '' when it shows a staff-controlled mutual."""
+        return EVIDENCE_TAGS.get(self.evidence, "")
+
+    @property
+    def evidence_caveat(self):
+        """Return a sentence on what the sources do not show, or '' when they show a staff-controlled mutual."""
+        return EVIDENCE_CAVEATS.get(self.evidence, "")
+
+
+STATUS_COLOURS = {
+    Mutual.Status.ACTIVE: "green",
+    Mutual.Status.CLOSED: "grey",
+    Mutual.Status.MERGED: "purple",
+    Mutual.Status.RETURNED_IN_HOUSE: "orange",
+}
+EVIDENCE_TAGS = {
+    Mutual.Evidence.UNCONFIRMED: "Staff control not confirmed",
+    Mutual.Evidence.BORDERLINE: "Borderline case",
+}
+EVIDENCE_CAVEATS = {
+    Mutual.Evidence.UNCONFIRMED: "The sources we read show it spun out of the public sector, but not that its staff "
+    "own or control it.",
+    Mutual.Evidence.BORDERLINE: "A borderline case: the sources show it is owned mainly by councils, schools or a "
+    "private partner, or that it pre-dates the mutuals programme.",
+}
+
 
 class CommissionerQuerySet(models.QuerySet):
     def with_published_contracts(self):
@@ -765,7 +798,7 @@ class Contract(models.Model):
         null=True,
         blank=True,
         help_text="Pounds, without commas or the £ sign; leave empty if the source gives none.",
-        **MONEY,
+        **MONEY_FIELD,
     )
     value_basis = models.CharField(
         max_length=20,
@@ -779,7 +812,7 @@ class Contract(models.Model):
         blank=True,
         editable=False,
         help_text="Computed: the annual value, or a whole-life value divided by the years between start and end.",
-        **MONEY,
+        **MONEY_FIELD,
     )
     start_year = year_field("start year", "The year the contract or funding started.")
     end_year = year_field("end year", "The year it ends or ended, if known.")
@@ -861,8 +894,20 @@ class Contract(models.Model):
         return None
 
     @property
+    def value_basis_words(self):
+        """Return what the value covers, as a table cell says it: 'a year', 'whole life' or 'basis not known'."""
+        return VALUE_BASIS_WORDS[self.value_basis]
+
+    @property
     def annual_value_is_derived(self):
         return self.annual_value_gbp is not None and self.value_basis != self.ValueBasis.ANNUAL
+
+
+VALUE_BASIS_WORDS = {
+    Contract.ValueBasis.ANNUAL: "a year",
+    Contract.ValueBasis.WHOLE_LIFE: "whole life",
+    Contract.ValueBasis.UNKNOWN: "basis not known",
+}
 
 
 class Source(models.Model):
@@ -984,7 +1029,7 @@ class PublishedFigure(models.Model):
         max_length=60,
         help_text="What is counted, e.g. mutuals_count or services_value.",
     )
-    value = models.DecimalField(**MONEY)
+    value = models.DecimalField(**MONEY_FIELD)
     unit = models.CharField(max_length=60, help_text="E.g. organisations, GBP a year, percent.")
     as_of = models.CharField(
         "as of",

@@ -35,6 +35,12 @@ def document(request):
             {"name": "exports", "description": "A whole selection in one file, for spreadsheets and downloads."},
             {"name": "reference", "description": "The sectors, regions and buyers that mutuals are filtered by."},
             {"name": "dataset", "description": "The whole dataset as one versioned download (see /data/)."},
+            {
+                "name": "openreferral",
+                "description": "The published mutuals in Open Referral UK (HSDS 3.0, UK profile), for councils' "
+                "service directories. Its own OpenAPI document describes every path.",
+                "externalDocs": {"url": f"{base}{reverse('directory:openreferral-openapi')}"},
+            },
         ],
         "paths": {
             "/api/mutuals/": get(
@@ -130,6 +136,7 @@ def document(request):
                 {"404": not_found_response(example)},
             ),
             **dataset_paths(),
+            **openreferral_paths(),
         },
         "components": {"parameters": PARAMETERS, "schemas": {**SCHEMAS, **DOCUMENT_SCHEMAS}},
     }
@@ -164,6 +171,47 @@ def dataset_paths():
             ["number"],
             {"description": "The zip file.", "content": {"application/zip": {"schema": string(format="binary")}}},
             {"410": {"description": "This version has been replaced; the page names the current one."}},
+        ),
+    }
+
+
+def openreferral_paths():
+    """Return the main paths of the Open Referral UK feed; /openreferral/openapi.json describes them all."""
+    hsds = {"type": "object", "description": "As the Open Referral UK profile's schema describes it."}
+    service = reverse("directory:openreferral-service", kwargs={"record_id": "0"}).replace("/0", "/{id}")
+
+    def answer(description):
+        return {"description": description, "content": {"application/json": {"schema": hsds}}}
+
+    return {
+        reverse("directory:openreferral-about"): get(
+            "getOpenReferral",
+            "openreferral",
+            "The Open Referral UK feed",
+            "Its HSDS version, profile and OpenAPI document. Lists: `services`, `service_at_locations`, "
+            "`organizations`, `taxonomies`, `taxonomy_terms`, each with `page` and `per_page`.",
+            [],
+            answer("The feed's description of itself."),
+        ),
+        reverse("directory:openreferral-services"): get(
+            "listOpenReferralServices",
+            "openreferral",
+            "Services, in Open Referral UK",
+            "Every published mutual's service (whatever its status: ended ones are `defunct`), a page at a time, "
+            "with `search`, `taxonomy_term_id`, `page` and `per_page` (1-1000, default 50).",
+            [],
+            answer("A page of services: `total_items`, `total_pages`, `page_number`, `size`, `contents`…"),
+            {"400": {"description": "`page` or `per_page` is not a whole number in range."}},
+        ),
+        service: get(
+            "getOpenReferralService",
+            "openreferral",
+            "One service, in Open Referral UK",
+            "A mutual's service with its organization, location, sectors (as taxonomy terms) and funding. The "
+            "identifier is stable: a mutual keeps it across edits and re-imports.",
+            ["id"],
+            answer("The service, fully nested."),
+            {"404": {"description": "No published mutual has a service with this identifier."}},
         ),
     }
 
@@ -306,6 +354,7 @@ PARAMETERS = {
         string(examples=["2026-11-26", "2026-11-26T09:30:00Z"]),
     ),
     "slug": parameter("slug", "The mutual's slug, as in its page's address.", string(), location="path"),
+    "id": parameter("id", "The record's identifier (a UUID).", string(format="uuid"), location="path"),
     "number": parameter(
         "number", "The data version, as /data/ gives it.", {"type": "integer", "minimum": 0}, location="path"
     ),

@@ -2,7 +2,7 @@ from django.contrib.sitemaps.views import index, sitemap
 from django.urls import path
 
 from .sitemaps import SITEMAPS
-from .views import api, data, downloads, embed, feeds, listing, pages
+from .views import api, data, downloads, embed, feeds, listing, openreferral, pages
 
 app_name = "directory"
 urlpatterns = [
@@ -48,4 +48,32 @@ urlpatterns = [
     path("api/regions/", api.region_list, name="api-region-list"),
     path("api/commissioners/", api.commissioner_list, name="api-commissioner-list"),
     path("api/<path:rest>", api.not_found, name="api-not-found"),
+    path("openreferral/", openreferral.about, name="openreferral-about"),
+    path("openreferral/openapi.json", openreferral.openapi, name="openreferral-openapi"),
+    path("openreferral/services", openreferral.service_list, name="openreferral-services"),
+    path("openreferral/services/<str:record_id>", openreferral.service_detail, name="openreferral-service"),
+    path(
+        "openreferral/service_at_locations",
+        openreferral.service_at_location_list,
+        name="openreferral-service-at-locations",
+    ),
+    path(
+        "openreferral/service_at_locations/<str:record_id>",
+        openreferral.service_at_location_detail,
+        name="openreferral-service-at-location",
+    ),
+    path("openreferral/organizations", openreferral.organization_list, name="openreferral-organizations"),
+    path(
+        "openreferral/organizations/<str:record_id>",
+        openreferral.organization_detail,
+        name="openreferral-organization",
+    ),
+    path("openreferral/taxonomies", openreferral.taxonomy_list, name="openreferral-taxonomies"),
+    path("openreferral/taxonomies/<str:record_id>", openreferral.taxonomy_detail, name="openreferral-taxonomy"),
+    path("openreferral/taxonomy_terms", openreferral.taxonomy_term_list, name="openreferral-taxonomy-terms"),
+    path(
+        "openreferral/taxonomy_terms/<str:record_id>",
+        openreferral.taxonomy_term_detail,
+        name="openreferral-taxonomy-term",
+    ),
 ]

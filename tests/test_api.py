@@ -12,6 +12,7 @@ from openapi_spec_validator import validate
 
 from directory.filters import MutualFilter
 from directory.models import Mutual
+from directory.openreferral import mapping
 from mutuals_site.ops import dataversion
 from tests.factories import CommissionerFactory, ContractFactory, MutualFactory, RegionFactory, SectorFactory
 from tests.streaming import json_body
@@ -32,9 +33,13 @@ DOCUMENTED = {
     "directory:mutual-detail-json": {"slug": SLUG},
     "directory:dataset-latest": {},
     "directory:dataset-download": {"number": 0},
+    "directory:openreferral-about": {},
+    "directory:openreferral-services": {},
+    "directory:openreferral-service": {"record_id": "0"},
 }
 DATASET = ["directory:dataset-latest", "directory:dataset-download"]
-JSON_ENDPOINTS = [name for name in DOCUMENTED if name not in ["directory:mutual-csv", *DATASET]]
+OPEN_REFERRAL = ["directory:openreferral-about", "directory:openreferral-services", "directory:openreferral-service"]
+JSON_ENDPOINTS = [name for name in DOCUMENTED if name not in ["directory:mutual-csv", *DATASET, *OPEN_REFERRAL]]
 
 
 @pytest.fixture
@@ -89,7 +94,7 @@ class OpenApiDocumentTests:
 
     def test_describes_every_endpoint_at_its_real_address(self, document):
         addresses = {
-            reverse(name, kwargs=kwargs).replace(SLUG, "{slug}").replace("-v0.", "-v{number}.")
+            reverse(name, kwargs=kwargs).replace(SLUG, "{slug}").replace("-v0.", "-v{number}.").replace("/0", "/{id}")
             for name, kwargs in DOCUMENTED.items()
         }
         assert set(document["paths"]) == addresses
@@ -333,6 +338,8 @@ class ApiOpenDataTests:
         kwargs = {"slug": "care-nw-ending"} if DOCUMENTED.get(name) else {}
         if name == "directory:dataset-download":
             kwargs = {"number": dataversion.current().number}
+        if name == "directory:openreferral-service":
+            kwargs = {"record_id": mapping.identifier("service", "care-nw-ending")}
         response = client.get(reverse(name, kwargs=kwargs), headers={"Origin": "https://example.org"})
         assert response.status_code == (302 if name == "directory:dataset-latest" else 200)
         assert response["Access-Control-Allow-Origin"] == "*"
@@ -349,7 +356,7 @@ class ApiOpenDataTests:
         assert "GET" in response["Access-Control-Allow-Methods"]
         assert "POST" not in response["Access-Control-Allow-Methods"]
 
-    @pytest.mark.parametrize("name", [name for name in DOCUMENTED if name not in DATASET])
+    @pytest.mark.parametrize("name", [name for name in DOCUMENTED if name not in [*DATASET, *OPEN_REFERRAL]])
     def test_drafts_never_appear(self, client, world, name):
         kwargs = {"slug": "care-nw-ending"} if DOCUMENTED[name] else {}
         response = client.get(f"{reverse(name, kwargs=kwargs)}?status=all")

@@ -56,6 +56,11 @@ NOT_RECORDED = {
     "suggestion-create": "holds a CSRF token, different on every request; checked by its own tests",
     "dataset-download": "a zip file, whose files tests/test_dataset.py checks and validates",
     "dataset-latest": "a redirect to the current version's zip file, checked by tests/test_dataset.py",
+    "openreferral-service": "one record by its UUID: tests/test_openreferral.py validates every one",
+    "openreferral-service-at-location": "one record by its UUID: tests/test_openreferral.py validates every one",
+    "openreferral-organization": "one record by its UUID: tests/test_openreferral.py validates every one",
+    "openreferral-taxonomy": "one record by its UUID: tests/test_openreferral.py validates every one",
+    "openreferral-taxonomy-term": "one record by its UUID: tests/test_openreferral.py validates every one",
 }
 VOLATILE = [
     (re.compile(r'nonce="[^"]+"'), 'nonce="…"'),

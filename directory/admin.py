@@ -431,7 +431,7 @@ class PublishedFigureAdmin(admin.ModelAdmin):
 class CorrectionAdmin(SimpleHistoryAdmin):
     """The editors' queue of readers' reports: open ones first, each with its history of who changed its status."""
 
-    list_display = ["created_at", "kind", "status", "concerning", "excerpt", "source_link", "email"]
+    list_display = ["created_at", "kind", "status", "concerning", "excerpt", "source_link", "reply_to"]
     list_filter = ["status", "kind", "created_at"]
     search_fields = ["message", "email", "name", "mutual__name", "editor_note"]
     list_select_related = ["mutual"]
@@ -456,6 +456,10 @@ class CorrectionAdmin(SimpleHistoryAdmin):
         if correction.kind == Correction.Kind.MISSING:
             return correction.name or "name not given"
         return "the directory in general"
+
+    @admin.display(description="email for a reply", ordering="email")
+    def reply_to(self, correction):
+        return correction.email or "none given"
 
     @admin.display(description="what they say")
     def excerpt(self, correction):

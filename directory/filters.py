@@ -162,7 +162,7 @@ class MutualFilter(LenientFilterSet):
         choices=Contract.FundingType.choices, method="with_funding", label="Funding"
     )
     commissioner = django_filters.ModelMultipleChoiceFilter(
-        queryset=Commissioner.objects.all(),
+        queryset=Commissioner.objects.with_published_contracts(),
         to_field_name="slug",
         method="with_commissioner",
         label="Buyer",

@@ -698,8 +698,10 @@ class CommissionerQuerySet(models.QuerySet):
             .select_related("mutual")
             .order_by(by_name("mutual__name"), F("end_year").desc(nulls_last=True), "service")
         )
-        return self.with_totals().prefetch_related(
-            models.Prefetch("contracts", contracts, to_attr="published_contracts")
+        return (
+            self.with_published_contracts()
+            .with_totals()
+            .prefetch_related(models.Prefetch("contracts", contracts, to_attr="published_contracts"))
         )
 
 

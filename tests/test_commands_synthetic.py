@@ -3,15 +3,14 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
 from django.http import QueryDict
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from directory.filters import MutualFilter
 from directory.models import Contract, Mutual, Region, Sector, Source
 from mutuals_site.ops import dataversion
 from tests.factories import MutualFactory, RegionFactory, SectorFactory
+from tests.helpers import queries_for
 
 pytestmark = pytest.mark.django_db
 
@@ -24,12 +23,6 @@ def groups():
     SectorFactory(name="Libraries")
     RegionFactory(name="London")
     RegionFactory(name="North West")
-
-
-def queries_for(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 class MakeSyntheticMutualsTests:

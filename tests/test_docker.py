@@ -33,11 +33,11 @@ class DockerfileTests:
         assert "PYTHONDONTWRITEBYTECODE=1" in env
         assert "PYTHONUNBUFFERED=1" in env
 
-    def test_any_apt_install_skips_recommends_and_cleans_up_in_the_same_layer(self):
-        for run in arguments("RUN"):
-            if "apt-get install" in run:
-                assert "--no-install-recommends" in run
-                assert "rm -rf /var/lib/apt/lists" in run
+    def test_installs_no_system_packages(self):
+        """As the Dockerfile says: psycopg[binary] brings its own libpq and the health check is Python, so no apt."""
+        runs = arguments("RUN")
+        assert len(runs) >= 3  # pip install, collectstatic, useradd: the file was read.
+        assert [run for run in runs if re.search(r"\b(apt-get|apt|dpkg)\b", run)] == []
 
     def test_installs_the_dependencies_listed_in_pyproject(self):
         assert "pyproject.toml" in " ".join(arguments("COPY"))

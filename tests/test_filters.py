@@ -3,12 +3,14 @@ from decimal import Decimal
 
 import pytest
 from django.http import QueryDict
+from django.urls import reverse
 
 from directory.facets import Facets
 from directory.filters import MutualFilter
 from directory.models import Contract, Mutual
 from directory.selection import InvalidSelection, strict_selection
 from tests.factories import CommissionerFactory, ContractFactory, MutualFactory, RegionFactory, SectorFactory
+from tests.streaming import body
 
 pytestmark = pytest.mark.django_db
 
@@ -110,9 +112,26 @@ class CombinedFilterTests:
     def test_a_combination_can_select_nothing(self, world):
         assert names("sector=leisure&region=london&status=all") == []
 
-    def test_drafts_never_match(self, world):
+    @pytest.mark.parametrize(
+        "route",
+        [
+            "directory:mutual-list",
+            "directory:mutual-map",
+            "directory:mutual-csv",
+            "directory:mutual-json",
+            "directory:mutual-geojson",
+            "directory:api-mutual-list",
+        ],
+    )
+    def test_drafts_never_match(self, client, world, route):
         MutualFactory(name="Bromley Draft", is_published=False)
-        assert names("q=bromley&status=all") == ["Bromley Clinic CIC"]
+        query = QueryDict("q=bromley&status=all")
+        # The filter itself would match the draft: only the pages' own choice of published mutuals keeps it out.
+        every_mutual = MutualFilter(query, queryset=Mutual.objects.all()).qs
+        assert sorted(mutual.name for mutual in every_mutual) == ["Bromley Clinic CIC", "Bromley Draft"]
+        text = body(client.get(reverse(route), query)).decode()
+        assert "Bromley Clinic CIC" in text
+        assert "Bromley Draft" not in text and "bromley-draft" not in text
 
 
 class SortTests:

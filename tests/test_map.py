@@ -4,12 +4,11 @@ import math
 import html5lib
 import pytest
 from django.core.management import call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from directory.models import Mutual
-from tests.factories import ContractFactory, MutualFactory, RegionFactory, SectorFactory, SourceFactory
+from tests.factories import MutualFactory, RegionFactory, SectorFactory
+from tests.helpers import add_mutuals, queries_for
 from tests.streaming import json_body
 
 pytestmark = pytest.mark.django_db
@@ -18,20 +17,10 @@ MAP = reverse("directory:mutual-map")
 GEOJSON = reverse("directory:mutual-geojson")
 
 
-def queries_for(client, url, params=None):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url, params).status_code == 200
-    return len(queries)
-
-
-def add_mutuals(count):
-    care = SectorFactory(name="Adult social care")
-    london = RegionFactory(name="London")
-    for _ in range(count):
-        mutual = MutualFactory(sectors=[care], region=london)
-        SourceFactory.create_batch(2, mutual=mutual)
-        ContractFactory.create_batch(2, mutual=mutual)
-    MutualFactory(latitude=None, longitude=None, location_basis="", sectors=[care])
+def add_map_mutuals(count):
+    """Add `count` located mutuals in London with related rows, and one without a location."""
+    add_mutuals(count, region=RegionFactory(name="London"))
+    MutualFactory(latitude=None, longitude=None, location_basis="")
 
 
 def map_data(response):
@@ -197,9 +186,9 @@ class MutualMapViewTests:
 
     @pytest.mark.parametrize("params", [{}, {"sector": "adult-social-care", "region": "london", "sort": "value"}])
     def test_the_number_of_queries_does_not_grow_with_the_mutuals(self, client, params):
-        add_mutuals(3)
+        add_map_mutuals(3)
         few = queries_for(client, MAP, params)
-        add_mutuals(20)
+        add_map_mutuals(20)
         assert queries_for(client, MAP, params) == few
 
     def test_it_loads_and_renders_the_seed_data(self, client):
@@ -303,9 +292,9 @@ class MutualGeoJSONTests:
 
     @pytest.mark.parametrize("params", [{}, {"sector": "adult-social-care", "value_min": "1"}])
     def test_the_number_of_queries_does_not_grow_with_the_mutuals(self, client, params):
-        add_mutuals(3)
+        add_map_mutuals(3)
         few = queries_for(client, GEOJSON, params)
-        add_mutuals(20)
+        add_map_mutuals(20)
         assert queries_for(client, GEOJSON, params) == few
         assert few <= 4
 
@@ -442,9 +431,9 @@ class LargeSelectionMapTests:
 
     @pytest.mark.parametrize("params", [{}, {"sector": "adult-social-care", "region": "london", "page": "2"}])
     def test_the_number_of_queries_does_not_grow_with_the_mutuals(self, client, points_limit, params):
-        add_mutuals(4)
+        add_map_mutuals(4)
         few = queries_for(client, MAP, params)
-        add_mutuals(30)
+        add_map_mutuals(30)
         assert queries_for(client, MAP, params) == few
 
 
@@ -535,9 +524,9 @@ class GeoJSONBoundingBoxTests:
 
     @pytest.mark.parametrize("zoom", ["7", "14"])
     def test_the_number_of_queries_does_not_grow_with_the_mutuals(self, client, points_limit, zoom):
-        add_mutuals(4)
+        add_map_mutuals(4)
         few = queries_for(client, GEOJSON, {"bbox": "-6,50,2,56", "zoom": zoom})
-        add_mutuals(30)
+        add_map_mutuals(30)
         assert queries_for(client, GEOJSON, {"bbox": "-6,50,2,56", "zoom": zoom}) == few
 
     def test_the_whole_selection_without_a_box_is_streamed_as_before(self, client, points_limit):

@@ -1,3 +1,4 @@
+from datetime import date
 from decimal import Decimal
 
 import html5lib
@@ -5,14 +6,16 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from directory.models import Commissioner, Contract, Mutual
+from directory.models import Commissioner, Contract, Correction, Mutual
 from tests.factories import (
     CommissionerFactory,
     ContractFactory,
     MutualFactory,
     RegionFactory,
     SectorFactory,
+    SourceFactory,
 )
+from tests.helpers import add_mutuals, queries_for
 
 pytestmark = pytest.mark.django_db
 
@@ -39,11 +42,6 @@ def libraries(this_year):
     ContractFactory(mutual=closed, value_gbp=Decimal("700000"), start_year=2010, end_year=this_year - 2)
     ContractFactory(mutual=draft, value_gbp=Decimal("90000000"), start_year=this_year, end_year=this_year + 2)
     return sector
-
-
-def add_mutuals(count, **kwargs):
-    for _ in range(count):
-        ContractFactory(mutual=MutualFactory(**kwargs))
 
 
 def valid_html(response):
@@ -203,11 +201,15 @@ class CommissionerPageTests:
         listed = client.get(reverse("directory:mutual-list"), {"commissioner": kirklees.slug, "status": "all"})
         assert listed.context["page_obj"].paginator.count == 2
 
-    def test_a_buyer_with_no_published_contracts_says_so(self, client):
-        buyer = CommissionerFactory(name="Quiet Council")
-        response = client.get(buyer.get_absolute_url())
-        assert response.status_code == 200
-        assert "No contracts with mutuals in the directory are recorded" in response.text
+    def test_a_buyer_with_no_published_contracts_is_not_found(self, client):
+        """As on the index, the sitemap, the API and the buyer filter: a buyer is public through published mutuals."""
+        quiet = CommissionerFactory(name="Quiet Council")
+        drafts_only = CommissionerFactory(name="Drafts Only Council")
+        ContractFactory(commissioner=drafts_only, mutual=MutualFactory(is_published=False))
+        for buyer in (quiet, drafts_only):
+            response = client.get(buyer.get_absolute_url())
+            assert response.status_code == 404
+            assert buyer.name not in response.text
 
     def test_an_unknown_buyer_is_not_found(self, client):
         assert client.get(reverse("directory:commissioner-detail", args=["nope"])).status_code == 404
@@ -261,3 +263,152 @@ class CommissionerQuerySetTests:
             buyer = Commissioner.objects.for_detail().get(pk=kirklees.pk)
             names = [contract.mutual.name for contract in buyer.published_contracts]
         assert names == ["Care Mutual", "Locala CIC", "Locala CIC"]
+
+
+class MutualDetailViewTests:
+    def test_it_shows_every_fact_with_sources_and_last_verified_date(self, client):
+        mutual = MutualFactory(
+            name="Bromley Healthcare CIC",
+            registration_number="07733466",
+            register="GB-COH",
+            staff_count_detail="more than 1,000 (CQC, 2022)",
+            staff_count=1000,
+            turnover_gbp=Decimal("52000000"),
+            turnover_period="2022",
+            last_verified=date(2026, 11, 26),
+        )
+        SourceFactory(mutual=mutual, url="https://www.gov.uk/case-study", backs="spin-out year")
+        response = client.get(mutual.get_absolute_url())
+        assert response.status_code == 200
+        text = response.text
+        assert '<h1 class="govuk-heading-xl">Bromley Healthcare CIC</h1>' in text
+        assert "GB-COH-07733466" in text
+        assert "As the sources put it: more than 1,000 (CQC, 2022)" in text
+        assert "£52,000,000" in text
+        assert 'href="https://www.gov.uk/case-study"' in text
+        assert "backs: spin-out year" in text
+        assert '<time datetime="2026-11-26">26 November 2026</time>' in text
+        assert "approximate" in text
+
+    def test_empty_facts_are_shown_as_not_known(self, client):
+        mutual = MutualFactory(website="", postcode="", year_spun_out=None, latitude=None, longitude=None)
+        text = client.get(mutual.get_absolute_url()).text
+        assert text.count("not known") >= 6
+
+    def test_contracts_show_buyer_value_basis_and_estimated_annual_value(self, client):
+        contract = ContractFactory(
+            commissioner=CommissionerFactory(name="NHS Derby"),
+            value_gbp=Decimal("750000"),
+            value_basis="whole-life",
+            start_year=2011,
+            end_year=2016,
+        )
+        text = client.get(contract.mutual.get_absolute_url()).text
+        assert "NHS Derby" in text
+        assert "£750,000" in text
+        assert "whole life" in text
+        assert "£150,000" in text
+        assert "estimated over 5 years" in text
+
+    def test_a_closed_mutual_is_never_shown_as_active(self, client):
+        mutual = MutualFactory(status=Mutual.Status.CLOSED, status_year=2022, status_note="Lost its contract.")
+        text = client.get(mutual.get_absolute_url()).text
+        assert "Closed in 2022. Lost its contract." in text
+        assert "govuk-tag--green" not in text
+
+    def test_unconfirmed_staff_control_is_said_honestly(self, client):
+        mutual = MutualFactory(evidence=Mutual.Evidence.UNCONFIRMED)
+        text = client.get(mutual.get_absolute_url()).text
+        assert "Staff control not confirmed" in text
+        assert "not that its staff own or control it" in text
+
+    def test_an_unknown_slug_or_a_draft_is_not_found(self, client):
+        draft = MutualFactory(is_published=False)
+        assert client.get(reverse("directory:mutual-detail", args=["no-such-mutual"])).status_code == 404
+        assert client.get(draft.get_absolute_url()).status_code == 404
+
+    def test_the_number_of_queries_does_not_grow_with_contracts_and_sources(self, client):
+        mutual = MutualFactory()
+        few = queries_for(client, mutual.get_absolute_url())
+        SourceFactory.create_batch(5, mutual=mutual)
+        ContractFactory.create_batch(5, mutual=mutual)
+        mutual.sectors.add(SectorFactory(name="Leisure"), SectorFactory(name="Libraries"))
+        assert queries_for(client, mutual.get_absolute_url()) == few
+
+
+class HomeViewTests:
+    def test_it_shows_figures_computed_from_the_data(self, client):
+        ContractFactory(value_gbp=Decimal("3000000"), end_year=date.today().year + 1)
+        MutualFactory(status=Mutual.Status.MERGED)
+        MutualFactory(is_published=False)
+        response = client.get(reverse("directory:home"))
+        assert response.status_code == 200
+        assert response.context["figures"]["mutuals"] == 2
+        assert response.context["figures"]["active"] == 1
+        assert "£3m" in response.text
+        assert 'action="/mutuals/"' in response.text
+
+
+class GroupPageTests:
+    def test_a_sector_page_lists_its_mutuals(self, client):
+        mutual = MutualFactory(primary_sector=SectorFactory(name="Libraries"))
+        MutualFactory(name="Elsewhere CIC")
+        response = client.get(reverse("directory:sector-detail", args=["libraries"]))
+        assert response.status_code == 200
+        assert mutual.name in response.text
+        assert "Elsewhere CIC" not in response.text
+
+    def test_a_region_page_lists_its_mutuals(self, client):
+        mutual = MutualFactory(region=RegionFactory(name="South West"))
+        response = client.get(reverse("directory:region-detail", args=["south-west"]))
+        assert mutual.name in response.text
+        assert "E12000009" in response.text
+
+    @pytest.mark.parametrize(
+        "name", ["directory:sector-detail", "directory:region-detail", "directory:commissioner-detail"]
+    )
+    def test_unknown_slugs_are_not_found(self, client, name):
+        assert client.get(reverse(name, args=["nope"])).status_code == 404
+
+    def test_a_commissioner_page_lists_its_contracts_with_published_mutuals_only(self, client):
+        buyer = CommissionerFactory(name="Kirklees Council")
+        ContractFactory(commissioner=buyer, mutual=MutualFactory(name="Locala CIC"))
+        ContractFactory(commissioner=buyer, mutual=MutualFactory(name="Secret Draft", is_published=False))
+        text = client.get(buyer.get_absolute_url()).text
+        assert "Locala CIC" in text
+        assert "Secret Draft" not in text
+
+
+class AboutViewTests:
+    def test_it_explains_licence_sources_and_corrections(self, client):
+        text = client.get(reverse("directory:about")).text
+        assert "Open Government Licence v3.0" in text
+        assert "What a public service mutual is" in text
+        assert reverse("directory:correction-create") in text
+
+
+class CorrectionViewTests:
+    url = reverse("directory:correction-create")
+
+    def test_a_reader_reports_a_correction_to_a_mutual(self, client):
+        mutual = MutualFactory()
+        page = client.get(self.url, {"mutual": mutual.slug})
+        assert "Report a mistake on this record" in page.text
+        response = client.post(
+            f"{self.url}?mutual={mutual.slug}",
+            {"mutual": mutual.slug, "message": "The website moved.", "source_url": "https://example.org/new"},
+            follow=True,
+        )
+        assert response.redirect_chain[-1][0] == mutual.get_absolute_url()
+        assert "Thank you" in response.text
+        assert Correction.objects.get().mutual == mutual
+
+    def test_an_empty_report_is_refused_with_a_message(self, client):
+        response = client.post(self.url, {"message": ""})
+        assert response.status_code == 200
+        assert "There is a problem" in response.text
+        assert not Correction.objects.exists()
+
+    def test_robots_filling_the_hidden_field_are_refused(self, client):
+        client.post(self.url, {"message": "Buy now", "nickname": "spam"})
+        assert not Correction.objects.exists()

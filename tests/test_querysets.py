@@ -5,20 +5,12 @@ import pytest
 from django.db.models import F
 
 from directory.models import Contract, Mutual
-from tests.factories import ContractFactory, MutualFactory, RegionFactory, SectorFactory, SourceFactory
+from tests.factories import ContractFactory, MutualFactory, RegionFactory, SectorFactory
+from tests.helpers import add_mutuals
 
 pytestmark = pytest.mark.django_db
 
 THIS_YEAR = date.today().year
-
-
-def make_mutuals(count):
-    """Make `count` published mutuals, each with two sectors, two contracts and two sources."""
-    care = SectorFactory(name="Adult social care")
-    for _ in range(count):
-        mutual = MutualFactory(sectors=[care])
-        SourceFactory.create_batch(2, mutual=mutual)
-        ContractFactory.create_batch(2, mutual=mutual)
 
 
 class PublishedTests:
@@ -94,14 +86,14 @@ class HeadlineFiguresTests:
 class PageQueryTests:
     @pytest.mark.parametrize("count", [1, 6])
     def test_the_listing_takes_two_queries_however_many_mutuals(self, count, django_assert_num_queries):
-        make_mutuals(count)
+        add_mutuals(count)
         with django_assert_num_queries(2):
             mutuals = list(Mutual.objects.published().for_listing())
             assert all(len(mutual.sectors.all()) == 2 for mutual in mutuals)
 
     @pytest.mark.parametrize("count", [1, 6])
     def test_a_detail_page_takes_four_queries_however_many_related_rows(self, count, django_assert_num_queries):
-        make_mutuals(count)
+        add_mutuals(count)
         slug = Mutual.objects.first().slug
         with django_assert_num_queries(4):
             mutual = Mutual.objects.published().for_detail().get(slug=slug)

@@ -6,7 +6,7 @@ from django.urls import reverse
 from directory.filters import MutualFilter
 from directory.models import Mutual
 from tests.factories import MutualFactory
-from tests.test_views import queries_for
+from tests.helpers import queries_for
 
 pytestmark = pytest.mark.django_db
 

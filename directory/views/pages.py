@@ -3,6 +3,7 @@
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.validators import slug_re
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
@@ -141,7 +142,8 @@ class CorrectionCreateView(ReaderReportView):
 
     @cached_property
     def mutual(self):
-        return Mutual.objects.published().filter(slug=self.request.GET.get("mutual", "")).first()
+        slug = self.request.GET.get("mutual", "")
+        return Mutual.objects.published().filter(slug=slug).first() if slug_re.fullmatch(slug) else None
 
     def get_success_url(self):
         mutual = self.object.mutual

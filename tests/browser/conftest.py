@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 
+from tests.browser.world import build_world
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -41,6 +43,12 @@ def wait_until(page, expression, arg=None, timeout=10):
         page.wait_for_timeout(50)
 
 
+def console_entry(message):
+    """Return a console error as the tests keep it: its text, then the address it is about (a resource that failed)."""
+    address = (message.location or {}).get("url")
+    return f"{message.text} [{address}]" if address else message.text
+
+
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item, call):
     report = yield
@@ -67,6 +75,12 @@ def browser():
 
 
 @pytest.fixture
+def world():
+    """The small directory of tests/browser/world.py; a test file may declare a world of its own instead."""
+    return build_world()
+
+
+@pytest.fixture
 def viewport():
     return {"width": 1280, "height": 900}
 
@@ -87,7 +101,7 @@ def console_errors():
 def page(browser, live_server, viewport, context_options, console_errors, request):
     context = browser.new_context(viewport=viewport, base_url=live_server.url, **context_options)
     page = context.new_page()
-    page.on("console", lambda message: message.type == "error" and console_errors.append(message.text))
+    page.on("console", lambda message: message.type == "error" and console_errors.append(console_entry(message)))
     page.on("pageerror", lambda error: console_errors.append(str(error)))
     server = urlsplit(live_server.url).netloc
     tile_host = urlsplit(settings.MAP_TILE_URL.replace("{s}.", "")).hostname

@@ -11,16 +11,10 @@ from django.urls import reverse
 from tests.browser.conftest import ARTIFACTS, wait_until
 from tests.browser.keyboard import assert_focus_is_visible, press_tab_until
 from tests.browser.test_accessibility import axe_report
-from tests.browser.world import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 REFUSED = "frame-ancestors"
-
-
-@pytest.fixture
-def world():
-    return build_world()
 
 
 @pytest.fixture

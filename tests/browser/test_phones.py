@@ -5,8 +5,6 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from tests.browser.world import build_world
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 375, "height": 812}
@@ -34,11 +32,6 @@ ICONS_ON_SCREEN = """(selector) => [...document.querySelectorAll(selector)].map(
 @pytest.fixture
 def seed():
     call_command("loaddata", "mutuals", verbosity=0)
-
-
-@pytest.fixture
-def world():
-    return build_world()
 
 
 def open_map(page, query=""):

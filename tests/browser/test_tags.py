@@ -3,8 +3,6 @@
 import pytest
 from django.urls import reverse
 
-from tests.browser.world import build_world
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TAG_LINES = """() => [...document.querySelectorAll('main .govuk-tag')].map((tag) => {
@@ -12,11 +10,6 @@ TAG_LINES = """() => [...document.querySelectorAll('main .govuk-tag')].map((tag)
     range.selectNodeContents(tag);
     return [tag.textContent.trim(), new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size];
 })"""
-
-
-@pytest.fixture
-def world():
-    return build_world()
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from directory import streaming
+from directory.filters import ALL_STATUSES, MutualFilter
 from directory.models import Contract, Mutual
 from directory.records import COLUMNS
 from tests.factories import (
@@ -420,3 +424,147 @@ class StreamedDownloadTests:
         with CaptureQueriesContext(connection) as queries:
             body(client.get(reverse(f"directory:{name}"), {"status": "all"}))
         assert len(queries) == per_download + 3 * per_batch
+
+
+# A directory of sixty published mutuals, facts varied in fixed patterns, so a selection can run to three pages.
+PATTERN_SECTORS = ["Health", "Adult social care", "Libraries", "Leisure"]
+PATTERN_REGIONS = ["London", "North West", "Yorkshire and The Humber", None]
+PATTERN_BUYERS = ["Leeds City Council", "NHS Kent and Medway ICB", "Bolton Council"]
+PATTERN_NAMES = [
+    "{} Community Health CIC",
+    "{} Care Co-operative",
+    "{} Libraries Mutual",
+    "{} leisure trust",
+    "Éclair {}",
+]
+PATTERN_TOWNS = ["Leeds", "Bolton", "Camden", "York", "Rochdale", "Ealing", "Wigan", "Bexley", "Salford", "Kent"]
+
+
+@pytest.fixture
+def directory():
+    sectors = [SectorFactory(name=name) for name in PATTERN_SECTORS]
+    regions = [RegionFactory(name=name) if name else None for name in PATTERN_REGIONS]
+    buyers = [CommissionerFactory(name=name) for name in PATTERN_BUYERS]
+    statuses = [Mutual.Status.ACTIVE] * 4 + [Mutual.Status.CLOSED, Mutual.Status.MERGED]
+    for number in range(60):
+        town = PATTERN_TOWNS[number % len(PATTERN_TOWNS)]
+        mutual = MutualFactory(
+            name=PATTERN_NAMES[number % len(PATTERN_NAMES)].format(f"{town} {number}"),
+            town=town,
+            primary_sector=sectors[number % 4],
+            sectors=[sectors[(number + 1) % 4]] if number % 3 == 0 else [],
+            region=regions[number % 4],
+            legal_form=Mutual.LegalForm.values[number % len(Mutual.LegalForm.values)],
+            status=statuses[number % len(statuses)],
+            year_spun_out=None if number % 9 == 0 else 2005 + number % 15,
+            staff_count=None if number % 7 == 0 else 50 * (number % 6),
+            latitude=None if number % 8 == 0 else 51 + number / 30,
+            longitude=None if number % 8 == 0 else -2 + number / 40,
+        )
+        if number % 5 != 4:
+            ContractFactory(
+                mutual=mutual,
+                commissioner=buyers[number % 3],
+                value_gbp=Decimal(100_000 * (number % 11 + 1)) if number % 10 else None,
+                value_basis=Contract.ValueBasis.WHOLE_LIFE if number % 4 == 0 else Contract.ValueBasis.ANNUAL,
+                start_year=THIS_YEAR - 3,
+                end_year=THIS_YEAR + number % 6,
+                funding_type=Contract.FundingType.values[number % len(Contract.FundingType.values)],
+            )
+    draft = MutualFactory(name="Draft Health CIC", primary_sector=sectors[0], is_published=False)
+    ContractFactory(mutual=draft, commissioner=buyers[0])
+
+
+def slugs_of(objects):
+    return st.lists(st.sampled_from([slugify(name) for name in objects if name]), max_size=2, unique=True)
+
+
+# Selections a person could make on the listing: real slugs, sensible numbers, any sort order.
+valid_selections = st.fixed_dictionaries(
+    {},
+    optional={
+        "q": st.sampled_from(["health", "care", "Leeds", "trust", "mutual", "éclair"]),
+        "sector": slugs_of(PATTERN_SECTORS),
+        "region": slugs_of(PATTERN_REGIONS),
+        "commissioner": slugs_of(PATTERN_BUYERS),
+        "legal_form": st.lists(st.sampled_from(Mutual.LegalForm.values), max_size=2, unique=True),
+        "funding": st.lists(st.sampled_from(Contract.FundingType.values), max_size=2, unique=True),
+        "value_min": st.integers(0, 1_200_000),
+        "value_max": st.integers(100_000, 2_000_000),
+        "spun_out_from": st.integers(2000, 2025),
+        "spun_out_to": st.integers(2000, 2025),
+        "ending_within": st.sampled_from([0, 6, 12, 24, 60]),
+        "status": st.sampled_from([*Mutual.Status.values, ALL_STATUSES]),
+        "sort": st.deferred(
+            lambda: st.sampled_from([value for value, _ in MutualFilter.base_filters["sort"].extra["choices"]])
+        ),
+    },
+)
+
+
+def listing_slugs(client, query):
+    """Walk every page of the listing and return its mutuals' slugs and locations, in its order."""
+    mutuals, number = [], 1
+    while True:
+        response = client.get(reverse("directory:mutual-list"), {**query, "page": number})
+        assert response.status_code == 200
+        assert response.context["ignored"] == [], query
+        page = response.context["page_obj"]
+        mutuals += [(mutual.slug, mutual.latitude is not None and mutual.longitude is not None) for mutual in page]
+        if not page.has_next():
+            assert len(mutuals) == page.paginator.count
+            return mutuals
+        number += 1
+
+
+def api_slugs(client, query, page_size):
+    """Follow the API's next links from the first page and return the slugs in order, and the count it states."""
+    response = client.get(
+        reverse("directory:api-mutual-list"), {**query, **({"page_size": page_size} if page_size else {})}
+    )
+    slugs = []
+    while True:
+        assert response.status_code == 200, response.content
+        data = response.json()
+        slugs += [record["slug"] for record in data["results"]]
+        if not data["next"]:
+            return slugs, data["count"]
+        response = client.get(data["next"])
+
+
+class ExportsEqualTheListingTests:
+    """Whatever a person selects, every download and the API hold exactly the listing's mutuals, in its order."""
+
+    @settings(
+        max_examples=30,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(query=valid_selections, page_size=st.sampled_from([None, 7, 25, 100]))
+    @example(query={}, page_size=None)
+    @example(query={"status": ALL_STATUSES, "sort": "value"}, page_size=7)
+    @example(query={"status": ALL_STATUSES, "sort": "-name"}, page_size=None)
+    @example(query={"sector": ["health"], "status": ALL_STATUSES, "sort": "staff"}, page_size=100)
+    def test_csv_json_geojson_and_api_hold_the_listings_selection_in_its_order(
+        self, client, directory, query, page_size
+    ):
+        listed = listing_slugs(client, query)
+        slugs = [slug for slug, _ in listed]
+        assert [record["slug"] for record in csv_records(client.get(reverse("directory:mutual-csv"), query))] == slugs
+        data = json_body(client.get(reverse("directory:mutual-json"), query))
+        assert (data["count"], [record["slug"] for record in data["results"]]) == (len(slugs), slugs)
+        features = json_body(client.get(reverse("directory:mutual-geojson"), query))["features"]
+        assert [feature["id"] for feature in features] == [slug for slug, located in listed if located]
+        assert api_slugs(client, query, page_size) == (slugs, len(slugs))
+
+    def test_the_directory_runs_to_more_than_one_page(self, client, directory):
+        """Guard the property: the unfiltered listing has three pages, so walking them is tested."""
+        assert len(listing_slugs(client, {"status": ALL_STATUSES})) == 60
+        assert (
+            client.get(reverse("directory:mutual-list"), {"status": ALL_STATUSES})
+            .context["page_obj"]
+            .paginator.num_pages
+            == 3
+        )

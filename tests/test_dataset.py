@@ -98,6 +98,20 @@ class DatasetDownloadTests:
         results = json.loads(archive.read("mutuals.json"))["results"]
         assert [record["slug"] for record in results] == [row["slug"] for row in rows]
 
+    def test_drafts_never_appear_and_adding_one_changes_only_the_version(self, client, mutuals):
+        _, before = download(client)
+        MutualFactory(name="Secret Draft Mutual", is_published=False)
+        _, after = download(client)
+        for archive in (before, after):
+            assert b"Draft Mutual" not in archive.read("mutuals.csv") + archive.read("mutuals.json")
+        assert [after.read(name) for name in ("mutuals.csv", "mutuals.json")] == [
+            before.read(name) for name in ("mutuals.csv", "mutuals.json")
+        ]
+        assert (
+            json.loads(after.read("datapackage.json"))["version"]
+            != json.loads(before.read("datapackage.json"))["version"]
+        )
+
     def test_its_package_validates_and_describes_every_column(self, client, mutuals, tmp_path):
         _, archive = download(client)
         report = validated(archive, tmp_path)

@@ -34,7 +34,7 @@ WORLD = {
     "commissioner": ["fault-test-council"],
     "section": list(SITEMAPS),
     "rest": ["no-such-endpoint"],
-    "number": [0, 1, 10**12],
+    "number": [10**12],
     "record_id": ["no-such-record", "00000000-0000-0000-0000-000000000000"],
 }
 

@@ -63,6 +63,8 @@ NOT_RECORDED = {
     "openreferral-taxonomy-term": "one record by its UUID: tests/test_openreferral.py validates every one",
 }
 VOLATILE = [
+    # The data version counts every change the test database has seen, so it depends on the tests run before.
+    (re.compile(r"(?<=version )\d+(?![.\d])|(?<=mutuals-directory-v)\d+(?=\.zip)"), "N"),
     (re.compile(r'nonce="[^"]+"'), 'nonce="…"'),
     (re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"'), 'name="csrfmiddlewaretoken" value="…"'),
 ]

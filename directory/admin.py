@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Case, Count, Exists, OuterRef, Q, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -242,10 +242,13 @@ class MutualAdmin(SimpleHistoryAdmin):
             },
         ),
         ("Status", {"fields": ["status", "status_year", "status_note"]}),
-        ("Evidence and publication", {"fields": ["evidence", "notes", "is_published", "last_verified"]}),
+        (
+            "Evidence and publication",
+            {"fields": ["evidence", "notes", "is_published", ("last_verified", "last_verified_by")]},
+        ),
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
-    readonly_fields = ["org_id", "created_at", "updated_at"]
+    readonly_fields = ["org_id", "created_at", "updated_at", "last_verified_by"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["sectors"]
     autocomplete_fields = ["districts"]
@@ -318,6 +321,11 @@ class MutualAdmin(SimpleHistoryAdmin):
     def org_id(self, mutual):
         return mutual.org_id or "none (no register and number)"
 
+    def save_model(self, request, obj, form, change):
+        if "last_verified" in form.changed_data:
+            obj.last_verified_by = Mutual.VerifiedBy.EDITOR
+        super().save_model(request, obj, form, change)
+
     def save_with_reason(self, request, mutual, reason, **changes):
         """Save `changes` to one mutual through save(), so history, the admin log and signals all see it."""
         for name, value in changes.items():
@@ -366,7 +374,13 @@ class MutualAdmin(SimpleHistoryAdmin):
         today = timezone.localdate()
         mutuals = list(queryset)
         for mutual in mutuals:
-            self.save_with_reason(request, mutual, f"Verified on {today.isoformat()}.", last_verified=today)
+            self.save_with_reason(
+                request,
+                mutual,
+                f"Verified on {today.isoformat()}.",
+                last_verified=today,
+                last_verified_by=Mutual.VerifiedBy.EDITOR,
+            )
         count = len(mutuals)
         message = ngettext("Marked %d mutual verified today.", "Marked %d mutuals verified today.", count)
         self.message_user(request, message % count, messages.SUCCESS)
@@ -485,19 +499,40 @@ class PublishedFigureAdmin(admin.ModelAdmin):
 
 
 @admin.register(Correction)
-class CorrectionAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "mutual", "excerpt", "source_link", "email", "is_resolved"]
-    list_filter = ["is_resolved", "created_at"]
-    search_fields = ["message", "email", "mutual__name"]
+class CorrectionAdmin(SimpleHistoryAdmin):
+    """The editors' queue of readers' reports: open ones first, each with its history of who changed its status."""
+
+    list_display = ["created_at", "kind", "status", "concerning", "excerpt", "source_link", "reply_to"]
+    list_filter = ["status", "kind", "created_at"]
+    search_fields = ["message", "email", "name", "mutual__name", "editor_note"]
     list_select_related = ["mutual"]
-    readonly_fields = ["mutual", "message", "source_url", "email", "created_at"]
-    fields = ["mutual", "message", "source_url", "email", "created_at", "is_resolved"]
-    actions = ["mark_resolved", "mark_unresolved"]
+    readonly_fields = ["kind", "mutual", "name", "website", "message", "source_url", "email", "created_at"]
+    fields = [*readonly_fields, "status", "editor_note"]
+    history_list_display = ["status", "editor_note"]
+    actions = ["mark_checking", "mark_added", "mark_declined"]
 
     def has_add_permission(self, request):
         return False
 
-    @admin.display(description="what is wrong or missing")
+    def get_ordering(self, request):
+        statuses = list(Correction.Status)
+        rank = Case(*(When(status=status, then=position) for position, status in enumerate(statuses)))
+        return [rank.asc(), "-created_at"]
+
+    @admin.display(description="about")
+    def concerning(self, correction):
+        if correction.mutual:
+            url = reverse("admin:directory_mutual_change", args=[correction.mutual.pk])
+            return format_html('<a href="{}">{}</a>', url, correction.mutual.name)
+        if correction.kind == Correction.Kind.MISSING:
+            return correction.name or "name not given"
+        return "the directory in general"
+
+    @admin.display(description="email for a reply", ordering="email")
+    def reply_to(self, correction):
+        return correction.email or "none given"
+
+    @admin.display(description="what they say")
     def excerpt(self, correction):
         return Truncator(correction.message).chars(120)
 
@@ -507,24 +542,28 @@ class CorrectionAdmin(admin.ModelAdmin):
             return "none given"
         return format_html('<a href="{}" rel="noopener noreferrer">{}</a>', correction.source_url, "Open")
 
-    def set_resolved(self, request, queryset, resolved):
-        state = "resolved" if resolved else "unresolved"
-        corrections = list(queryset.filter(is_resolved=not resolved))
-        for correction in corrections:
-            correction.is_resolved = resolved
-            correction.save(update_fields=["is_resolved"])
-            self.log_change(request, correction, f"Marked {state}.")
-        count = len(corrections)
-        if not count:
-            self.message_user(request, f"The selected corrections were already {state}.", messages.INFO)
+    def set_status(self, request, queryset, status):
+        label = Correction.Status(status).label.lower()
+        reports = list(queryset.exclude(status=status))
+        for report in reports:
+            report.status = status
+            report._change_reason = f"Marked {label}."
+            report.save(update_fields=["status"])
+            self.log_change(request, report, f"Marked {label}.")
+        if not reports:
+            self.message_user(request, f"The selected reports were already marked {label}.", messages.INFO)
             return
-        message = ngettext("Marked %d correction %s.", "Marked %d corrections %s.", count)
-        self.message_user(request, message % (count, state), messages.SUCCESS)
+        message = ngettext("Marked %d report %s.", "Marked %d reports %s.", len(reports))
+        self.message_user(request, message % (len(reports), label), messages.SUCCESS)
 
-    @admin.action(description="Mark the selected corrections resolved", permissions=["change"])
-    def mark_resolved(self, request, queryset):
-        self.set_resolved(request, queryset, True)
+    @admin.action(description="Mark the selected reports: checking", permissions=["change"])
+    def mark_checking(self, request, queryset):
+        self.set_status(request, queryset, Correction.Status.CHECKING)
 
-    @admin.action(description="Mark the selected corrections unresolved", permissions=["change"])
-    def mark_unresolved(self, request, queryset):
-        self.set_resolved(request, queryset, False)
+    @admin.action(description="Mark the selected reports: added or corrected", permissions=["change"])
+    def mark_added(self, request, queryset):
+        self.set_status(request, queryset, Correction.Status.ADDED)
+
+    @admin.action(description="Mark the selected reports: declined", permissions=["change"])
+    def mark_declined(self, request, queryset):
+        self.set_status(request, queryset, Correction.Status.DECLINED)

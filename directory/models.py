@@ -387,6 +387,10 @@ class Mutual(models.Model):
 
     Register = Register
 
+    class VerifiedBy(models.TextChoices):
+        RESEARCHERS = "researchers", "the directory's researchers"
+        EDITOR = "editor", "an editor"
+
     class LocationBasis(models.TextChoices):
         ADDRESS = "address", "Street address"
         POSTCODE = "postcode", "Postcode centre"
@@ -612,6 +616,13 @@ class Mutual(models.Model):
         null=True,
         blank=True,
         help_text="When an editor last checked this record against its sources.",
+    )
+    last_verified_by = models.CharField(
+        "last verified by",
+        max_length=20,
+        choices=VerifiedBy,
+        default=VerifiedBy.RESEARCHERS,
+        help_text="Who checked it, as a role: set to an editor when an editor marks it verified or changes the date.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
@@ -1102,26 +1113,67 @@ class Source(models.Model):
         return self.title or urlsplit(self.url).hostname.removeprefix("www.")
 
 
+class CorrectionQuerySet(models.QuerySet):
+    def open(self):
+        """Return the reports an editor has yet to finish: new ones and those being checked."""
+        return self.filter(status__in=[Correction.Status.NEW, Correction.Status.CHECKING])
+
+
 class Correction(models.Model):
+    """What a reader tells the editors: a mistake on a record, or a mutual the directory does not list."""
+
+    class Kind(models.TextChoices):
+        MISTAKE = "mistake", "Mistake on a record"
+        MISSING = "missing-mutual", "Mutual we don't list"
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        CHECKING = "checking", "Checking"
+        ADDED = "added", "Added or corrected"
+        DECLINED = "declined", "Declined"
+
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.MISTAKE)
+    status = models.CharField(
+        max_length=10,
+        choices=Status,
+        default=Status.NEW,
+        help_text="Checking while you look into it; added (or corrected) once the directory shows it; declined when "
+        "the sources do not bear it out.",
+    )
     mutual = models.ForeignKey(
         Mutual,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="corrections",
+        help_text="The record the report is about; empty for a suggested mutual or the directory in general.",
     )
+    name = models.CharField(
+        "the mutual's name", max_length=200, blank=True, help_text="For a suggested mutual: its name."
+    )
+    website = models.URLField("its website", max_length=300, blank=True)
     message = models.TextField("what is wrong or missing", max_length=4000)
     source_url = models.URLField("a source that shows it", max_length=500, blank=True)
     email = models.EmailField("your email, if you would like a reply", blank=True)
+    editor_note = models.TextField(
+        "editors' note", blank=True, help_text="For the editors only: what was checked, what was changed or why not."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
-    is_resolved = models.BooleanField("resolved", default=False)
+
+    objects = CorrectionQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
-        ordering = ["is_resolved", "-created_at"]
+        ordering = ["-created_at"]
+        verbose_name = "reader's report"
+        indexes = [models.Index(fields=["status", "-created_at"], name="correction_queue_idx")]
 
     def __str__(self):
-        subject = self.mutual.name if self.mutual else "the directory"
-        return f"Correction to {subject} ({self.created_at:%d %b %Y})"
+        if self.kind == self.Kind.MISSING:
+            subject = f"Suggested mutual: {self.name or 'name not given'}"
+        else:
+            subject = f"Mistake on {self.mutual.name if self.mutual else 'the directory'}"
+        return f"{subject} ({self.created_at:%d %b %Y})"
 
 
 class PublishedFigureQuerySet(models.QuerySet):

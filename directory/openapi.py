@@ -34,6 +34,13 @@ def document(request):
             {"name": "mutuals", "description": "The directory's records, filtered like the listing."},
             {"name": "exports", "description": "A whole selection in one file, for spreadsheets and downloads."},
             {"name": "reference", "description": "The sectors, regions and buyers that mutuals are filtered by."},
+            {"name": "dataset", "description": "The whole dataset as one versioned download (see /data/)."},
+            {
+                "name": "openreferral",
+                "description": "The published mutuals in Open Referral UK (HSDS 3.0, UK profile), for councils' "
+                "service directories. Its own OpenAPI document describes every path.",
+                "externalDocs": {"url": f"{base}{reverse('directory:openreferral-openapi')}"},
+            },
         ],
         "paths": {
             "/api/mutuals/": get(
@@ -128,8 +135,84 @@ def document(request):
                 json_response("MutualDocument", example.mutual_document()),
                 {"404": not_found_response(example)},
             ),
+            **dataset_paths(),
+            **openreferral_paths(),
         },
         "components": {"parameters": PARAMETERS, "schemas": {**SCHEMAS, **DOCUMENT_SCHEMAS}},
+    }
+
+
+def dataset_paths():
+    """Return the paths of the versioned download of the whole dataset."""
+    latest = reverse("directory:dataset-latest")
+    version = reverse("directory:dataset-download", kwargs={"number": 0}).replace("v0", "v{number}")
+    return {
+        latest: {
+            "get": {
+                "operationId": "getLatestDataset",
+                "tags": ["dataset"],
+                "summary": "The whole dataset, current version",
+                "description": "Redirects to the current version's address, below.",
+                "responses": {
+                    "302": {
+                        "description": "The current version's address.",
+                        "headers": {"Location": {"description": "The current version's address.", "schema": URL}},
+                    }
+                },
+            }
+        },
+        version: get(
+            "getDataset",
+            "dataset",
+            "The whole dataset, one version",
+            "Every published mutual, whatever its status: a zip of `mutuals.csv`, `mutuals.json` and "
+            "`datapackage.json` (a Frictionless Data tabular data package describing both). The bytes of a version "
+            "never change; once the data has changed, an older version's address answers 410 naming the current one.",
+            ["number"],
+            {"description": "The zip file.", "content": {"application/zip": {"schema": string(format="binary")}}},
+            {"410": {"description": "This version has been replaced; the page names the current one."}},
+        ),
+    }
+
+
+def openreferral_paths():
+    """Return the main paths of the Open Referral UK feed; /openreferral/openapi.json describes them all."""
+    hsds = {"type": "object", "description": "As the Open Referral UK profile's schema describes it."}
+    service = reverse("directory:openreferral-service", kwargs={"record_id": "0"}).replace("/0", "/{id}")
+
+    def answer(description):
+        return {"description": description, "content": {"application/json": {"schema": hsds}}}
+
+    return {
+        reverse("directory:openreferral-about"): get(
+            "getOpenReferral",
+            "openreferral",
+            "The Open Referral UK feed",
+            "Its HSDS version, profile and OpenAPI document. Lists: `services`, `service_at_locations`, "
+            "`organizations`, `taxonomies`, `taxonomy_terms`, each with `page` and `per_page`.",
+            [],
+            answer("The feed's description of itself."),
+        ),
+        reverse("directory:openreferral-services"): get(
+            "listOpenReferralServices",
+            "openreferral",
+            "Services, in Open Referral UK",
+            "Every published mutual's service (whatever its status: ended ones are `defunct`), a page at a time, "
+            "with `search`, `taxonomy_term_id`, `page` and `per_page` (1-1000, default 50).",
+            [],
+            answer("A page of services: `total_items`, `total_pages`, `page_number`, `size`, `contents`…"),
+            {"400": {"description": "`page` or `per_page` is not a whole number in range."}},
+        ),
+        service: get(
+            "getOpenReferralService",
+            "openreferral",
+            "One service, in Open Referral UK",
+            "A mutual's service with its organization, location, sectors (as taxonomy terms) and funding. The "
+            "identifier is stable: a mutual keeps it across edits and re-imports.",
+            ["id"],
+            answer("The service, fully nested."),
+            {"404": {"description": "No published mutual has a service with this identifier."}},
+        ),
     }
 
 
@@ -271,6 +354,10 @@ PARAMETERS = {
         string(examples=["2026-11-26", "2026-11-26T09:30:00Z"]),
     ),
     "slug": parameter("slug", "The mutual's slug, as in its page's address.", string(), location="path"),
+    "id": parameter("id", "The record's identifier (a UUID).", string(format="uuid"), location="path"),
+    "number": parameter(
+        "number", "The data version, as /data/ gives it.", {"type": "integer", "minimum": 0}, location="path"
+    ),
 }
 
 LICENSED = {"licence": ref("Licence"), "attribution": string()}
@@ -394,6 +481,7 @@ class Examples:
                 }
             ],
             "last_verified": "2026-11-26",
+            "last_verified_by": "researchers",
             "updated_at": "2026-11-26T00:00:00+00:00",
         }
 

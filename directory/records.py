@@ -5,7 +5,7 @@ from it and the model fields behind it. Adding a public field is one Fact here (
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -13,7 +13,22 @@ from django.conf import settings
 from django.urls import reverse
 
 from .models import ORG_ID_PATTERN, Commissioner, Contract, Mutual
-from .schema import AMOUNT, COUNT, MONEY, NULLABLE_YEAR, TEXT, URL, array, nullable, obj, ref, string
+from .schema import (
+    AMOUNT,
+    BOOLEAN,
+    COUNT,
+    DEGREES,
+    MONEY,
+    NULLABLE_YEAR,
+    ONS_REGION,
+    TEXT,
+    URL,
+    array,
+    nullable,
+    obj,
+    ref,
+    string,
+)
 
 SLUG_MARK = "0slug0"
 SEPARATOR = "; "
@@ -59,6 +74,7 @@ class Column:
     name: str
     cell: Callable[[Any], Any]
     description: str
+    schema: dict | None = None  # The cell's JSON Schema, where it is not its fact's (the data package's field types).
 
 
 @dataclass(frozen=True)
@@ -209,7 +225,7 @@ FACTS = (
         "sectors",
         lambda mutual, request: [{"slug": sector.slug, "name": sector.name} for sector in mutual.sectors.all()],
         array(ref("SectorReference"), minItems=1),
-        (Column("sectors", joined(part("slug")), "slugs of all its sectors, `; `-separated"),),
+        (Column("sectors", joined(part("slug")), "slugs of all its sectors, `; `-separated", string()),),
     ),
     plain_text("sector_detail", "", csv=False),
     Fact(
@@ -217,8 +233,8 @@ FACTS = (
         lambda mutual, request: region_reference(mutual.region),
         nullable(ref("RegionReference")),
         (
-            Column("region", part("name"), "ONS region name"),
-            Column("region_ons_code", part("ons_code"), "ONS region code, e.g. `E12000002`"),
+            Column("region", part("name"), "ONS region name", TEXT),
+            Column("region_ons_code", part("ons_code"), "ONS region code, e.g. `E12000002`", nullable(ONS_REGION)),
         ),
         ("region",),
     ),
@@ -229,13 +245,19 @@ FACTS = (
         lambda mutual, request: location(mutual),
         nullable(ref("Location")),
         (
-            Column("latitude", part("latitude"), "decimal degrees"),
-            Column("longitude", part("longitude"), "decimal degrees"),
-            Column("location_basis", part("basis"), "`address`, `postcode` or `town-centre`"),
+            Column("latitude", part("latitude"), "decimal degrees", nullable(DEGREES)),
+            Column("longitude", part("longitude"), "decimal degrees", nullable(DEGREES)),
+            Column(
+                "location_basis",
+                part("basis"),
+                "`address`, `postcode` or `town-centre`",
+                nullable(string(enum=Mutual.LocationBasis.values)),
+            ),
             Column(
                 "location_approximate",
                 lambda value: bool(value and value["approximate"]),
                 "`true` unless the coordinates are a street address",
+                BOOLEAN,
             ),
         ),
         ("latitude", "longitude", "location_basis", "location_note"),
@@ -290,7 +312,10 @@ FACTS = (
         None,
         (
             Column(
-                "next_contract_end_year", same, "the earliest end year, this year or later, of its current contracts"
+                "next_contract_end_year",
+                same,
+                "the earliest end year, this year or later, of its current contracts",
+                NULLABLE_YEAR,
             ),
         ),
     ),
@@ -306,6 +331,7 @@ FACTS = (
                 "contracts",
                 joined(contract_line),
                 "each contract as `buyer: value GBP basis, start-end, service`, `; `-separated (the JSON has them as fields)",
+                TEXT,
             ),
         ),
     ),
@@ -316,13 +342,19 @@ FACTS = (
             for source in mutual.sources.all()
         ],
         array(ref("Source")),
-        (Column("source_urls", joined(part("url")), "its sources, `; `-separated"),),
+        (Column("source_urls", joined(part("url")), "its sources, `; `-separated", TEXT),),
     ),
     Fact.plain(
         "last_verified",
         nullable(string(format="date")),
         "date an editor last checked it",
         value=lambda mutual, request: date(mutual.last_verified),
+    ),
+    Fact.plain(
+        "last_verified_by",
+        nullable(string(enum=Mutual.VerifiedBy.values)),
+        "who last checked it, as a role: `researchers` (the directory's) or `editor`",
+        value=lambda mutual, request: mutual.last_verified_by if mutual.last_verified else None,
     ),
     Fact(
         "updated_at",
@@ -334,10 +366,13 @@ FACTS = (
 FACTS_BY_KEY = {fact.key: fact for fact in FACTS}
 JSON_FACTS = tuple(fact for fact in FACTS if fact.schema is not None)
 CREDIT_COLUMNS = (
-    Column("licence", same, "the data licence's address"),
-    Column("attribution", same, "the credit line to show when reusing the data"),
+    Column("licence", same, "the data licence's address", URL),
+    Column("attribution", same, "the credit line to show when reusing the data", string()),
 )
-COLUMNS = tuple(column for fact in FACTS for column in fact.columns) + CREDIT_COLUMNS
+COLUMNS = (
+    tuple(replace(column, schema=column.schema or fact.schema) for fact in FACTS for column in fact.columns)
+    + CREDIT_COLUMNS
+)
 # The model fields whose change is a change to the public record.
 PUBLIC_FIELDS = tuple(name for fact in FACTS for name in fact.fields)
 
@@ -427,17 +462,17 @@ def mutuals_api_url(request, **query):
 SCHEMAS = {
     "Licence": obj(name=string(), url=URL),
     "SectorReference": obj(slug=string(), name=string()),
-    "RegionReference": obj(slug=string(), name=string(), ons_code=string(pattern=r"^E12[0-9]{6}$")),
+    "RegionReference": obj(slug=string(), name=string(), ons_code=ONS_REGION),
     "CommissionerReference": obj(slug=string(), name=string(), kind=string(enum=Commissioner.Kind.values), url=URL),
     "MutualReference": obj(
         slug=string(), name=string(), status=string(enum=Mutual.Status.values), url=URL, api_url=URL
     ),
     "Location": obj(
         "Where the mutual is; `approximate` is true unless it is a street address.",
-        latitude={"type": "number"},
-        longitude={"type": "number"},
+        latitude=DEGREES,
+        longitude=DEGREES,
         basis=nullable(string(enum=Mutual.LocationBasis.values)),
-        approximate={"type": "boolean"},
+        approximate=BOOLEAN,
         note=TEXT,
     ),
     "Contract": obj(commissioner=nullable(ref("CommissionerReference")), **CONTRACT_FACTS),
@@ -448,7 +483,7 @@ SCHEMAS = {
     "Region": obj(
         slug=string(),
         name=string(),
-        ons_code=string(pattern=r"^E12[0-9]{6}$"),
+        ons_code=ONS_REGION,
         active_mutuals=COUNT,
         url=URL,
         mutuals_api_url=URL,

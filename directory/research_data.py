@@ -365,7 +365,9 @@ def save_mutual(fields, publish=True):
     fields["region"] = Region.objects.get(slug=slugify(region_name)) if region_name else None
     fields["primary_sector"] = sector
     if publish:
+        # The research files: published, and checked on their date by the researchers.
         fields["is_published"] = True
+        fields["last_verified_by"] = Mutual.VerifiedBy.RESEARCHERS
     districts = fields.pop("districts", None)
     mutual, created = Mutual.objects.update_or_create(slug=fields.pop("slug"), defaults=fields)
     mutual.full_clean(validate_unique=False)

@@ -36,3 +36,6 @@ AMOUNT = r"^[0-9]+\.[0-9]{2}$"
 MONEY = nullable(string(pattern=AMOUNT, description="Pounds, as a decimal string."))
 NULLABLE_YEAR = nullable(YEAR)
 COUNT = {"type": "integer", "minimum": 0}
+BOOLEAN = {"type": "boolean"}
+DEGREES = {"type": "number"}
+ONS_REGION = string(pattern=r"^E12[0-9]{6}$")

@@ -2,13 +2,15 @@ from django.contrib.sitemaps.views import index, sitemap
 from django.urls import path
 
 from .sitemaps import SITEMAPS
-from .views import api, areas, downloads, feeds, listing, pages
+from .views import api, areas, data, downloads, embed, feeds, listing, openreferral, pages
 
 app_name = "directory"
 urlpatterns = [
     path("", pages.home, name="home"),
     path("mutuals/", listing.MutualListView.as_view(), name="mutual-list"),
     path("map/", listing.MutualMapView.as_view(), name="mutual-map"),
+    path("embed/map/", embed.EmbedMapView.as_view(), name="embed-map"),
+    path("embed/mutuals/", embed.EmbedListView.as_view(), name="embed-list"),
     path("mutuals.csv", downloads.mutual_csv, name="mutual-csv"),
     path("mutuals.json", downloads.mutual_json, name="mutual-json"),
     path("mutuals.geojson", downloads.mutual_geojson, name="mutual-geojson"),
@@ -23,8 +25,12 @@ urlpatterns = [
     path("areas/<slug:slug>/", areas.area_detail, name="area-detail"),
     path("stats/", pages.statistics, name="stats"),
     path("about/", pages.about, name="about"),
+    path("data/", data.dataset_page, name="dataset"),
+    path("data/mutuals-directory-v<int:number>.zip", data.dataset_download, name="dataset-download"),
+    path("data/mutuals-directory-latest.zip", data.dataset_latest, name="dataset-latest"),
     path("accessibility/", pages.accessibility, name="accessibility"),
     path("corrections/new/", pages.CorrectionCreateView.as_view(), name="correction-create"),
+    path("suggest-a-mutual/", pages.SuggestionCreateView.as_view(), name="suggestion-create"),
     path("favicon.ico", pages.favicon, name="favicon"),
     path("robots.txt", pages.robots_txt, name="robots"),
     path("feed/", feeds.ChangeFeed(), name="feed"),
@@ -43,4 +49,32 @@ urlpatterns = [
     path("api/regions/", api.region_list, name="api-region-list"),
     path("api/commissioners/", api.commissioner_list, name="api-commissioner-list"),
     path("api/<path:rest>", api.not_found, name="api-not-found"),
+    path("openreferral/", openreferral.about, name="openreferral-about"),
+    path("openreferral/openapi.json", openreferral.openapi, name="openreferral-openapi"),
+    path("openreferral/services", openreferral.service_list, name="openreferral-services"),
+    path("openreferral/services/<str:record_id>", openreferral.service_detail, name="openreferral-service"),
+    path(
+        "openreferral/service_at_locations",
+        openreferral.service_at_location_list,
+        name="openreferral-service-at-locations",
+    ),
+    path(
+        "openreferral/service_at_locations/<str:record_id>",
+        openreferral.service_at_location_detail,
+        name="openreferral-service-at-location",
+    ),
+    path("openreferral/organizations", openreferral.organization_list, name="openreferral-organizations"),
+    path(
+        "openreferral/organizations/<str:record_id>",
+        openreferral.organization_detail,
+        name="openreferral-organization",
+    ),
+    path("openreferral/taxonomies", openreferral.taxonomy_list, name="openreferral-taxonomies"),
+    path("openreferral/taxonomies/<str:record_id>", openreferral.taxonomy_detail, name="openreferral-taxonomy"),
+    path("openreferral/taxonomy_terms", openreferral.taxonomy_term_list, name="openreferral-taxonomy-terms"),
+    path(
+        "openreferral/taxonomy_terms/<str:record_id>",
+        openreferral.taxonomy_term_detail,
+        name="openreferral-taxonomy-term",
+    ),
 ]

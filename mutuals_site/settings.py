@@ -179,11 +179,11 @@ DIRECTORY = {
 }
 
 # Data routes (downloads, the API): their errors, 503 included, are JSON rather than a page.
-DATA_URLS_REGEX = r"^/(api/.*|[^/]+\.(csv|json|geojson)|[^/]+/[^/]+\.(csv|json|geojson))$"
+DATA_URLS_REGEX = r"^/(api/.*|openreferral/.*|[^/]+\.(csv|json|geojson)|[^/]+/[^/]+\.(csv|json|geojson))$"
 
 # Open data: any web page may read the API and the exports (GET only, no cookies); nothing else is shared.
 CORS_ALLOW_ALL_ORIGINS = True
-CORS_URLS_REGEX = r"^/(api/.*|mutuals\.(csv|json|geojson)|mutuals/[^/]+\.json)$"
+CORS_URLS_REGEX = r"^/(api/.*|openreferral/.*|mutuals\.(csv|json|geojson)|mutuals/[^/]+\.json|data/[^/]+\.zip)$"
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_EXPOSE_HEADERS = ["Content-Disposition", "Link"]
 
@@ -219,6 +219,11 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+
+# The pages other sites may put in a frame (the embeddable map and list): their frame-ancestors is
+# EMBED_FRAME_ANCESTORS and they send no X-Frame-Options; every other page refuses to be framed.
+EMBED_URLS_REGEX = r"^/embed/"
+EMBED_FRAME_ANCESTORS = env.list("EMBED_FRAME_ANCESTORS", default=["*"])
 
 # Caching: see README "Caching". Pages are checked against the data version, so a cache never serves old data, except
 # (marked so) while the database cannot be reached.

@@ -131,6 +131,16 @@ class CorrectionFactory(DjangoModelFactory):
     message = "The website address has changed."
 
 
+class SuggestionFactory(DjangoModelFactory):
+    class Meta:
+        model = Correction
+
+    kind = Correction.Kind.MISSING
+    mutual = None
+    name = "Example Community Health CIC"
+    message = "A community health spin-out from an NHS trust, owned by its staff."
+
+
 class PublishedFigureFactory(DjangoModelFactory):
     class Meta:
         model = PublishedFigure

@@ -36,7 +36,9 @@ def path_arguments(name, parameters, values):
     """Return every way to fill the route's parameters from `values`: slugs by kind, other parameters by name."""
     if not parameters:
         return [{}]
-    assert parameters in (["slug"], ["section"], ["rest"]), f"No way to fill {name}'s parameters {parameters}"
+    assert parameters in (["slug"], ["section"], ["rest"], ["number"], ["record_id"]), (
+        f"No way to fill {name}'s parameters {parameters}"
+    )
     key = slug_kind(name) if parameters == ["slug"] else parameters[0]
     options = values.get(key)
     assert options, f"No value for {key}, to fill the route {name}"
@@ -46,8 +48,8 @@ def path_arguments(name, parameters, values):
 def public_urls(values):
     """Return (route name, address) for every public route and every way of filling its path from `values`.
 
-    `values` maps "mutual", "sector", "region", "commissioner" and "area" (a district) to slugs, "section" to sitemap sections and
-    "rest" to paths under the API.
+    `values` maps "mutual", "sector", "region", "commissioner" and "area" (a district) to slugs, "section" to sitemap
+    sections, "rest" to paths under the API, "number" to dataset versions and "record_id" to Open Referral identifiers.
     """
     urls = []
     for name, parameters in public_routes():

@@ -15,7 +15,6 @@ from tests.admin_support import make_editor, mutual_form_data
 from tests.factories import (
     CommissionerFactory,
     ContractFactory,
-    CorrectionFactory,
     MutualFactory,
     RegionFactory,
     SectorFactory,
@@ -363,19 +362,6 @@ class MutualListTests:
         text = response.content.decode()
         assert text.splitlines()[0].startswith("name,sector,sector_detail,services_summary")
         assert "Chosen Mutual" in text and "Left Out" not in text
-
-
-class CorrectionAdminTests:
-    def test_editors_mark_readers_corrections_resolved(self, client, editor):
-        correction = CorrectionFactory(message="The website moved.")
-        response = client.get(f"{reverse('admin:directory_correction_changelist')}?is_resolved__exact=0")
-        assert "The website moved." in response.text
-        client.post(
-            reverse("admin:directory_correction_changelist"),
-            {"action": "mark_resolved", "_selected_action": [correction.pk]},
-        )
-        correction.refresh_from_db()
-        assert correction.is_resolved
 
 
 class LoginLockoutTests:

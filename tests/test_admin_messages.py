@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from directory.models import Mutual
+from directory.models import Correction, Mutual
 from tests.admin_support import make_editor
 from tests.factories import CorrectionFactory, MutualFactory
 from tests.test_admin_import import as_csv, exported, upload
@@ -75,26 +75,19 @@ class PluralMessageTests:
     @pytest.mark.parametrize(
         "action, count, message",
         [
-            ("mark_resolved", 1, "Marked 1 correction resolved."),
-            ("mark_resolved", 2, "Marked 2 corrections resolved."),
-            ("mark_unresolved", 1, "Marked 1 correction unresolved."),
-            ("mark_unresolved", 2, "Marked 2 corrections unresolved."),
+            ("mark_checking", 1, "Marked 1 report checking."),
+            ("mark_added", 2, "Marked 2 reports added or corrected."),
+            ("mark_declined", 1, "Marked 1 report declined."),
         ],
     )
-    def test_marking_corrections(self, client, editor, action, count, message):
-        corrections = CorrectionFactory.create_batch(count, is_resolved=action == "mark_unresolved")
-        assert act(client, CORRECTIONS, action, corrections) == [message]
+    def test_marking_readers_reports(self, client, editor, action, count, message):
+        assert act(client, CORRECTIONS, action, CorrectionFactory.create_batch(count)) == [message]
 
-    @pytest.mark.parametrize(
-        "action, message",
-        [
-            ("mark_resolved", "The selected corrections were already resolved."),
-            ("mark_unresolved", "The selected corrections were already unresolved."),
-        ],
-    )
-    def test_marking_corrections_as_they_are_says_there_was_nothing_to_do(self, client, editor, action, message):
-        corrections = CorrectionFactory.create_batch(2, is_resolved=action == "mark_resolved")
-        assert act(client, CORRECTIONS, action, corrections) == [message]
+    def test_marking_reports_as_they_are_says_there_was_nothing_to_do(self, client, editor):
+        reports = CorrectionFactory.create_batch(2, status=Correction.Status.DECLINED)
+        assert act(client, CORRECTIONS, "mark_declined", reports) == [
+            "The selected reports were already marked declined."
+        ]
 
     @pytest.mark.parametrize(
         "count, message",

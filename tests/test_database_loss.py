@@ -20,7 +20,7 @@ from tests.test_faults import public_routes
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 world = test_faults.world
 
-DATA_ROUTE = re.compile(r"^/(api/.*|[^/]+\.(csv|json|geojson)|[^/]+/[^/]+\.(csv|json|geojson))$")
+DATA_ROUTE = re.compile(r"^/(api/.*|openreferral/.*|[^/]+\.(csv|json|geojson)|[^/]+/[^/]+\.(csv|json|geojson))$")
 STALE_NOTICE = "This page may be out of date"
 ERRORS = {
     "refused": OperationalError("connection refused"),

@@ -219,6 +219,7 @@ class MutualCsvExportTests:
             f"{contract.service}",
             "source_urls": "https://www.example.org/news/full-record",
             "last_verified": "2026-11-26",
+            "last_verified_by": "researchers",
             "updated_at": Mutual.objects.get().updated_at.isoformat(),
             "licence": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
             "attribution": "Mutuals Directory (http://testserver/), under the Open Government Licence v3.0. "

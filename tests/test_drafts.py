@@ -15,6 +15,7 @@ from django.core.cache import caches
 from django.urls import reverse
 
 from directory.models import Commissioner, Contract, District, Mutual
+from directory.openreferral import mapping
 from directory.sitemaps import SITEMAPS
 from mutuals_site.ops import dataversion
 from tests.factories import (
@@ -150,13 +151,25 @@ def path_values(published):
         "area": [district.slug for district in District.objects.all()],
         "section": list(SITEMAPS),
         "rest": [f"mutuals/{DRAFT}/", "commissioners/"],
+        "number": [0],
+        "record_id": [
+            mapping.identifier(kind, slug)
+            for kind in ("service", "organization", "service-at-location")
+            for slug in (published["clinic"], DRAFT, WITHDRAWN)
+        ],
     }
+
+
+# The dataset page and its download name the data version, which every change to directory data moves on, drafts'
+# included: they answer with a new version, not with the drafts (tests/test_dataset.py checks what the zip holds).
+VERSIONED = {"directory:dataset", "directory:dataset-download", "directory:dataset-latest"}
 
 
 def addresses(published):
     return [
         address
-        for _, path in public_urls(path_values(published))
+        for name, path in public_urls(path_values(published))
+        if name not in VERSIONED
         for address in [path, *(f"{path}?{query}" for query in QUERIES)]
     ]
 

@@ -42,6 +42,8 @@ WORLD = {
     "area": ["fault-test-district"],
     "section": list(SITEMAPS),
     "rest": ["no-such-endpoint"],
+    "number": [10**12],
+    "record_id": ["no-such-record", "00000000-0000-0000-0000-000000000000"],
 }
 
 

@@ -393,7 +393,7 @@ class CorrectionViewTests:
     def test_a_reader_reports_a_correction_to_a_mutual(self, client):
         mutual = MutualFactory()
         page = client.get(self.url, {"mutual": mutual.slug})
-        assert "To the record of" in page.text
+        assert "Report a mistake on this record" in page.text
         response = client.post(
             f"{self.url}?mutual={mutual.slug}",
             {"mutual": mutual.slug, "message": "The website moved.", "source_url": "https://example.org/new"},

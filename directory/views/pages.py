@@ -12,7 +12,7 @@ from django.utils.functional import cached_property
 from django.views.generic import CreateView, DetailView
 
 from .. import stats
-from ..forms import CorrectionForm
+from ..forms import CorrectionForm, SuggestionForm
 from ..models import Commissioner, Mutual, PublishedFigure, Region, Sector
 from ..pagination import page_or_first
 
@@ -116,9 +116,23 @@ def about(request):
     return render(request, "directory/about.html", context)
 
 
-class CorrectionCreateView(CreateView):
+class ReaderReportView(CreateView):
+    """A reader's report to the editors' queue; a rate limit for every kind of report is one decorator here."""
+
+    success_message = "Thank you. An editor will check it against its source."
+
+    def form_valid(self, form):
+        self.object = form.save()
+        messages.success(self.request, self.success_message)
+        return redirect(self.get_success_url())
+
+
+class CorrectionCreateView(ReaderReportView):
+    """Report a mistake on a mutual's record (`?mutual=<slug>`), or on the directory in general."""
+
     form_class = CorrectionForm
     template_name = "directory/correction_form.html"
+    success_message = "Thank you. An editor will check your report against its source."
 
     def get_initial(self):
         return {"mutual": self.mutual}
@@ -131,11 +145,17 @@ class CorrectionCreateView(CreateView):
         slug = self.request.GET.get("mutual", "")
         return Mutual.objects.published().filter(slug=slug).first() if slug_re.fullmatch(slug) else None
 
-    def form_valid(self, form):
-        form.save()
-        messages.success(
-            self.request,
-            "Thank you. An editor will check your correction against its source.",
-        )
-        mutual = form.instance.mutual
-        return redirect(mutual.get_absolute_url() if mutual else "directory:about")
+    def get_success_url(self):
+        mutual = self.object.mutual
+        return mutual.get_absolute_url() if mutual else reverse("directory:about")
+
+
+class SuggestionCreateView(ReaderReportView):
+    """Tell the editors about a mutual the directory does not list."""
+
+    form_class = SuggestionForm
+    template_name = "directory/suggestion_form.html"
+    success_message = "Thank you. An editor will look for its sources before adding it."
+
+    def get_success_url(self):
+        return reverse("directory:home")

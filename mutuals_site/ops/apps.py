@@ -12,4 +12,9 @@ class OpsConfig(AppConfig):
         from . import csp, dataversion
 
         dataversion.connect_signals()
-        setting_changed.connect(lambda **kwargs: csp.site_policy.cache_clear(), weak=False)
+
+        def forget_policies(**kwargs):
+            csp.site_policy.cache_clear()
+            csp.embed_pattern.cache_clear()
+
+        setting_changed.connect(forget_policies, weak=False)

@@ -1,3 +1,4 @@
+import re
 from functools import cache
 
 from csp.constants import HEADER
@@ -16,14 +17,32 @@ def site_policy(with_nonce):
     return build_policy(nonce=PLACEHOLDER if with_nonce else None)
 
 
+@cache  # Emptied when tests change settings (ops.apps).
+def embed_pattern():
+    return re.compile(settings.EMBED_URLS_REGEX)
+
+
+def embeddable(path):
+    """Return whether the page at `path` may be framed by other sites (EMBED_URLS_REGEX)."""
+    return bool(embed_pattern().match(path))
+
+
 class CSPMiddleware(BaseCSPMiddleware):
     """django-csp's middleware, with the site-wide policy built once rather than twice for every response.
 
     Responses that django-csp's decorators give a policy of their own, a report-only policy, and DEBUG all take
-    django-csp's own path.
+    django-csp's own path; so do the pages other sites may frame (EMBED_URLS_REGEX), whose frame-ancestors is
+    EMBED_FRAME_ANCESTORS and which lose X-Frame-Options.
     """
 
     def process_response(self, request, response):
+        if embeddable(request.path_info):
+            # By path, here outside the page cache, so that a cached copy is framable too, and every other page not.
+            response._csp_replace = {
+                **getattr(response, "_csp_replace", {}),
+                "frame-ancestors": settings.EMBED_FRAME_ANCESTORS,
+            }
+            del response["X-Frame-Options"]
         report_only = getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
         if settings.DEBUG or report_only or any(hasattr(response, attribute) for attribute in PER_RESPONSE):
             return super().process_response(request, response)

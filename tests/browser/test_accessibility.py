@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS, wait_until
 from tests.browser.keyboard import assert_focus_is_visible, focused
-from tests.browser.world import PAGE_NAMES, page_types
+from tests.browser.world import EMBEDDED, PAGE_NAMES, page_types
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -98,7 +98,7 @@ class AxeTests:
 
     def test_a_form_with_errors_leads_to_each_field(self, page, pages, console_errors):
         open_page(page, pages["correction"], console_errors)
-        page.get_by_role("button", name="Send correction").click()
+        page.get_by_role("button", name="Send report").click()
         # GOV.UK Frontend moves focus to the summary, so screen readers announce it first.
         wait_until(page, "document.activeElement?.matches('.govuk-error-summary')")
         assert page.title().startswith("Error: ")
@@ -140,7 +140,7 @@ class ConsoleErrorTests:
 class StructureTests:
     """What axe cannot see everywhere: one main heading, headings in order, landmarks, a skip link, the title."""
 
-    @pytest.mark.parametrize("name", [name for name in PAGE_NAMES if name != "not-found"])
+    @pytest.mark.parametrize("name", [name for name in PAGE_NAMES if name not in ["not-found", *EMBEDDED]])
     def test_the_page_has_the_structure_people_rely_on(self, page, pages, console_errors, name):
         open_page(page, pages[name], console_errors)
         assert page.title().endswith(" – Mutuals Directory") and len(page.title()) > len(" – Mutuals Directory")
@@ -251,7 +251,7 @@ class PrintTests:
                 "#detail-map",
             )
         ]
-        left_out.append(page.get_by_role("link", name="Report a correction to this record"))
+        left_out.append(page.get_by_role("link", name="Report a mistake on this record"))
         for part in left_out:
             expect(part).to_have_count(1)
             expect(part).to_be_visible()  # On screen it is there…

@@ -181,8 +181,15 @@ PAGE_NAMES = [
     "buyers",
     "buyer",
     "correction",
+    "suggestion",
+    "data",
+    "embed-map",
+    "embed-list",
     "not-found",
 ]
+# Pages for other sites to frame: the frame is their chrome, so they have no header, menu or skip link to the main
+# content (tests/browser/test_embed.py checks their own structure).
+EMBEDDED = ["embed-map", "embed-list"]
 
 
 def page_types(world):
@@ -209,5 +216,9 @@ def page_types(world):
         "buyers": reverse("directory:commissioner-list"),
         "buyer": world.buyer.get_absolute_url(),
         "correction": f"{reverse('directory:correction-create')}?mutual={world.detail.slug}",
+        "suggestion": reverse("directory:suggestion-create"),
+        "data": reverse("directory:dataset"),
+        "embed-map": f"{reverse('directory:embed-map')}?sector=health",
+        "embed-list": f"{reverse('directory:embed-list')}?sector=health",
         "not-found": reverse("directory:mutual-detail", kwargs={"slug": "no-such-mutual"}),
     }

@@ -3,6 +3,7 @@
 import base64
 import os
 import re
+import shutil
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -24,6 +25,10 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# Pictures every run takes for a person to look at, and the page of each failed test: kept apart, so that a
+# passing run's pictures never look like failures. The failures of the last run only.
+SCREENSHOTS = ARTIFACTS / "screenshots"
+FAILURES = ARTIFACTS / "failures"
 # A light grey 1×1 PNG: every tile request gets it, so the map draws without the internet.
 TILE_PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP49P4lAAWhAstl7N0JAAAAAElFTkSuQmCC"
@@ -47,6 +52,11 @@ def console_entry(message):
     """Return a console error as the tests keep it: its text, then the address it is about (a resource that failed)."""
     address = (message.location or {}).get("url")
     return f"{message.text} [{address}]" if address else message.text
+
+
+def pytest_sessionstart(session):
+    if not hasattr(session.config, "workerinput"):  # Once, in the process that runs or distributes the tests.
+        shutil.rmtree(FAILURES, ignore_errors=True)
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -119,9 +129,9 @@ def page(browser, live_server, viewport, context_options, console_errors, reques
     yield page
     call = getattr(request.node, "report_call", None)
     if (call and call.failed) or console_errors:
-        ARTIFACTS.mkdir(exist_ok=True)
+        FAILURES.mkdir(parents=True, exist_ok=True)
         name = re.sub(r"[^\w.-]+", "_", request.node.nodeid.split("::", 1)[-1])
-        page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True, animations="disabled")
+        page.screenshot(path=FAILURES / f"{name}.png", full_page=True, animations="disabled")
     context.close()
     if console_errors:
         pytest.fail("The page logged errors:\n" + "\n".join(console_errors))

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from tests.browser.conftest import ARTIFACTS, TILE_PNG, wait_until
+from tests.browser.conftest import SCREENSHOTS, TILE_PNG, wait_until
 from tests.factories import ContractFactory, MutualFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -45,8 +45,8 @@ def visit(browser, live_server, path, cookies=(), started=None):
         if page.locator("#mutual-map, #detail-map").count():
             page.wait_for_selector(MAP_DRAWN, state="attached")
     refused += page.evaluate("window.refusals")
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=ARTIFACTS / f"csp{path.replace('/', '_')}.png", full_page=False)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"csp{path.replace('/', '_')}.png", full_page=False)
     context.close()
     return refused, errors
 
@@ -117,7 +117,7 @@ class LeafletUnderCSPTests:
         page.goto(live_server.url + reverse("test-leaflet"))
         wait_until(page, "window.mapReady === true")
         page.wait_for_selector("#map img.leaflet-tile-loaded", timeout=10_000)
-        page.screenshot(path=ARTIFACTS / "csp_leaflet.png")
+        page.screenshot(path=SCREENSHOTS / "csp_leaflet.png")
         context.close()
         assert (refused, errors) == ([], [])
         assert tiles

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import reverse
 
-from tests.browser.conftest import ARTIFACTS, wait_until
+from tests.browser.conftest import SCREENSHOTS, wait_until
 from tests.browser.keyboard import assert_focus_is_visible, press_tab_until
 from tests.browser.test_accessibility import axe_report
 
@@ -81,7 +81,7 @@ class EmbedTests:
             .endswith(f"{reverse('directory:mutual-map')}?sector=health")
         )
         assert frame.get_by_role("link", name="Open Government Licence v3.0").count() == 1
-        page.screenshot(path=ARTIFACTS / "embed-map-on-another-site.png", full_page=True, animations="disabled")
+        page.screenshot(path=SCREENSHOTS / "embed-map-on-another-site.png", full_page=True, animations="disabled")
 
     def test_the_copied_list_works_in_a_page_on_another_origin(self, page, world, other_site):
         snippet = copied_snippet(page, f"region={world.detail.region.slug}", which="list")

@@ -6,7 +6,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from directory.models import Mutual
-from tests.browser.conftest import ARTIFACTS, wait_until
+from tests.browser.conftest import SCREENSHOTS, wait_until
 from tests.browser.keyboard import filter_with_keyboard, press_tab_until
 from tests.browser.test_accessibility import axe_report
 from tests.factories import MutualFactory, RegionFactory, SectorFactory
@@ -271,14 +271,16 @@ class LayoutTests:
         "viewport", [{"width": 1280, "height": 900}, {"width": 375, "height": 812}], ids=["1280", "375"]
     )
     def test_pages_fit_the_screen_and_are_saved_for_review(self, page, world, viewport):
-        ARTIFACTS.mkdir(exist_ok=True)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         for name, address in [
             ("map", url("directory:mutual-map", {"sector": "health"})),
             ("detail", url("directory:mutual-detail", slug="york-leisure-trust")),
         ]:
             page.goto(address)
             page.wait_for_selector(READY)
-            page.screenshot(path=ARTIFACTS / f"{name}-{viewport['width']}.png", full_page=True, animations="disabled")
+            page.screenshot(
+                path=SCREENSHOTS / f"{name}-{viewport['width']}.png", full_page=True, animations="disabled"
+            )
             assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
 
 
@@ -366,8 +368,8 @@ class LargeSelectionTests:
         "viewport", [{"width": 1280, "height": 900}, {"width": 375, "height": 812}], ids=["1280", "375"]
     )
     def test_the_page_fits_the_screen_and_is_saved_for_review(self, page, world, large, viewport):
-        ARTIFACTS.mkdir(exist_ok=True)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         open_map(page)
         wait_for_area(page, clustered=True)
-        page.screenshot(path=ARTIFACTS / f"map-large-{viewport['width']}.png", full_page=True, animations="disabled")
+        page.screenshot(path=SCREENSHOTS / f"map-large-{viewport['width']}.png", full_page=True, animations="disabled")
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]

@@ -13,7 +13,7 @@ from django.utils.text import Truncator
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import mutual_csv
+from . import admin_csv
 from .admin_forms import MutualAdminForm, SourceInlineFormSet
 from .db import by_name
 from .history import related_changes
@@ -387,7 +387,7 @@ class MutualAdmin(SimpleHistoryAdmin):
 
     @admin.action(description="Export the selected mutuals as CSV", permissions=["view"])
     def export_csv(self, request, queryset):
-        return mutual_csv.export_response(queryset)
+        return admin_csv.export_response(queryset)
 
     def preview_view(self, request, object_id):
         mutual = get_object_or_404(Mutual.objects.for_detail(), pk=object_id)
@@ -434,7 +434,7 @@ class MutualAdmin(SimpleHistoryAdmin):
             except signing.BadSignature:
                 self.message_user(request, "That preview has expired: upload the file again.", messages.ERROR)
                 return redirect("admin:directory_mutual_import")
-            report = mutual_csv.import_mutuals(text, dry_run=False, reason=f"Imported from {file_name}.")
+            report = admin_csv.import_mutuals(text, dry_run=False, reason=f"Imported from {file_name}.")
             if report.applied:
                 self.log_import(request, report, file_name)
                 return redirect("admin:directory_mutual_changelist")
@@ -442,7 +442,7 @@ class MutualAdmin(SimpleHistoryAdmin):
             form = ImportForm(request.POST, request.FILES)
             if form.is_valid():
                 file_name, text = form.cleaned_data["file"]
-                report = mutual_csv.import_mutuals(text, dry_run=True)
+                report = admin_csv.import_mutuals(text, dry_run=True)
                 payload = signing.dumps([file_name, text], salt=IMPORT_SALT, compress=True)
         context = {
             **self.admin_site.each_context(request),
@@ -452,8 +452,8 @@ class MutualAdmin(SimpleHistoryAdmin):
             "report": report,
             "payload": payload,
             "file_name": file_name,
-            "columns": mutual_csv.COLUMNS,
-            "area_columns": mutual_csv.AREA_COLUMNS.values(),
+            "columns": admin_csv.COLUMNS,
+            "area_columns": admin_csv.AREA_COLUMNS.values(),
             "media": self.media + form.media,
         }
         return render(request, "admin/directory/mutual/import.html", context)

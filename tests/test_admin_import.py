@@ -9,8 +9,8 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from directory.admin_csv import COLUMNS, export_response, import_mutuals
 from directory.models import Mutual, Source
-from directory.mutual_csv import COLUMNS, export_response, import_mutuals
 from directory.research_data import ensure_reference_data
 from tests.admin_support import make_editor
 from tests.factories import DistrictFactory, MutualFactory, RegionFactory, SectorFactory

@@ -240,6 +240,20 @@ class MutualQuerySet(models.QuerySet):
         """Return mutuals based in the region."""
         return self.filter(region=region)
 
+    def named_in(self, districts):
+        """Return mutuals whose areas name any of the districts (local and county mutuals)."""
+        served = Mutual.districts.through.objects.filter(mutual=OuterRef("pk"), district__in=districts)
+        return self.filter(Exists(served))
+
+    def working_everywhere(self):
+        """Return mutuals that work across regions or nationally, whose areas name no districts."""
+        return self.filter(area_scope__in=Mutual.SCOPES_EVERYWHERE)
+
+    def serving(self, districts):
+        """Return mutuals that serve any of the districts: named there, or working across regions or nationally."""
+        served = Mutual.districts.through.objects.filter(mutual=OuterRef("pk"), district__in=districts)
+        return self.filter(Exists(served) | Q(area_scope__in=Mutual.SCOPES_EVERYWHERE))
+
     def with_annual_value(self, year=None):
         """Annotate `annual_value`: the sum of annual equivalents of contracts current in `year`."""
         contracts = Contract.objects.filter(mutual=OuterRef("pk")).current(year)
@@ -409,6 +423,7 @@ class Mutual(models.Model):
 
     # Local and county mutuals name their districts; multi-regional and national ones work across regions, unlisted.
     SCOPES_WITH_DISTRICTS = (AreaScope.LOCAL, AreaScope.COUNTY)
+    SCOPES_EVERYWHERE = (AreaScope.MULTI_REGIONAL, AreaScope.NATIONAL)
 
     name = models.CharField(
         max_length=200,

@@ -5,7 +5,7 @@ import pytest
 from django.db.models import F
 
 from directory.models import Contract, Mutual
-from tests.factories import ContractFactory, MutualFactory, RegionFactory, SectorFactory
+from tests.factories import ContractFactory, DistrictFactory, MutualFactory, RegionFactory, SectorFactory
 from tests.helpers import add_mutuals
 
 pytestmark = pytest.mark.django_db
@@ -18,6 +18,21 @@ class PublishedTests:
         published = MutualFactory()
         MutualFactory(is_published=False)
         assert list(Mutual.objects.published()) == [published]
+
+
+class ServingTests:
+    def test_a_district_is_served_by_the_mutuals_named_there_and_those_working_everywhere(self):
+        leeds, york = DistrictFactory(name="Leeds"), DistrictFactory(name="York")
+        local = MutualFactory(name="Leeds Local CIC", area_scope="local", area_basis="source")
+        local.districts.set([leeds])
+        elsewhere = MutualFactory(name="York Local CIC", area_scope="local", area_basis="source")
+        elsewhere.districts.set([york])
+        national = MutualFactory(name="National CIC", area_scope="national", area_basis="source")
+        MutualFactory(name="Not Known CIC")
+        assert set(Mutual.objects.serving([leeds])) == {local, national}
+        assert set(Mutual.objects.named_in([leeds])) == {local}
+        assert set(Mutual.objects.working_everywhere()) == {national}
+        assert set(Mutual.objects.serving([leeds, york])) == {local, elsewhere, national}
 
 
 class AnnualValueTests:

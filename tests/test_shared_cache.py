@@ -133,7 +133,7 @@ class SharedRedisTests:
     def test_facet_counts_are_kept_in_redis(self, client, redis_server):
         MutualFactory()
         client.get(reverse("directory:mutual-list"))
-        assert redis_server.keys("*:data:*:listing-facets:*")
+        assert redis_server.keys("*:data:*:facet-counts:*")
 
     def test_an_edit_is_seen_through_redis_at_once(self, client, redis_server):
         mutual = MutualFactory(name="Before Edit CIC")

@@ -9,7 +9,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from .db import by_name
-from .models import Commissioner, Contract, Mutual, Region, Sector
+from .models import Commissioner, Contract, District, Mutual, Region, Sector
 from .search import matching
 
 MAX_MONEY = 10**12 - 1
@@ -155,6 +155,12 @@ class MutualFilter(LenientFilterSet):
         method="in_regions",
         label="Region",
     )
+    area = django_filters.ModelMultipleChoiceFilter(
+        queryset=District.objects.only("pk", "name", "slug"),
+        to_field_name="slug",
+        method="serving_areas",
+        label="Area",
+    )
     legal_form = django_filters.MultipleChoiceFilter(
         choices=Mutual.LegalForm.choices, field_name="legal_form", label="Legal form"
     )
@@ -233,6 +239,10 @@ class MutualFilter(LenientFilterSet):
     def in_regions(self, queryset, name, regions):
         # By key, so the listing needs no join to regions and no DISTINCT.
         return queryset.filter(region__in=regions) if regions else queryset
+
+    def serving_areas(self, queryset, name, districts):
+        # Named in any of the districts, or working across regions or nationally (MutualQuerySet.serving).
+        return queryset.serving(districts) if districts else queryset
 
     def with_funding(self, queryset, name, types):
         if not types:

@@ -1,6 +1,11 @@
 """The maps' settings, shared by the server (GeoJSON, grouping) and the browser (passed to map.js as JSON)."""
 
 from django.conf import settings
+from django.db.models import Count
+from django.templatetags.static import static
+
+from .models import District, Mutual
+from .records import licensed, path_around_slug
 
 # What a marker shows besides its colour, so that no sector is told apart by colour alone.
 SECTOR_GLYPHS = {
@@ -51,3 +56,41 @@ def legend(sector_facet):
 def mutuals_without_region(region_facet, total):
     """Return how many of a selection have no region, from the region facet (counted without the region filter)."""
     return 0 if region_facet.has_selection else total - sum(option.count for option in region_facet.options)
+
+
+def district_counts(mutuals):
+    """Return [(district, how many of `mutuals` name it)] for every district, by name: two queries. Mutuals working
+    across regions or nationally name no district, so they are in no count (see area_counts_document())."""
+    named = dict(
+        Mutual.districts.through.objects.filter(mutual__in=mutuals.order_by().values("pk"))
+        .order_by()
+        .values_list("district")
+        .annotate(count=Count("mutual"))
+    )
+    districts = District.objects.only("name", "slug")
+    return [(district, named.get(district.pk, 0)) for district in districts]
+
+
+BOUNDARIES = "directory/data/districts.geojson"
+BOUNDARIES_CREDIT = (
+    "Boundaries: Office for National Statistics, Local Authority Districts (May 2024), Open Government Licence v3.0. "
+    "Contains OS data © Crown copyright and database right 2024."
+)
+
+
+def area_counts_document(mutuals, request):
+    """Return /areas.json: every district with how many of the selection's mutuals name it, and the counts the map's
+    note needs (those working everywhere, those whose areas are not known), with the boundaries' address and credit."""
+    by_scope = mutuals.count_by("area_scope")
+    head, tail = path_around_slug("directory:area-detail")
+    return licensed(
+        request,
+        boundaries={"url": request.build_absolute_uri(static(BOUNDARIES)), "attribution": BOUNDARIES_CREDIT},
+        mutuals=sum(by_scope.values()),
+        working_everywhere=sum(by_scope.get(scope, 0) for scope in Mutual.SCOPES_EVERYWHERE),
+        areas_not_known=by_scope.get("", 0),
+        districts=[
+            {"slug": district.slug, "name": district.name, "count": count, "url": f"{head}{district.slug}{tail}"}
+            for district, count in district_counts(mutuals)
+        ],
+    )

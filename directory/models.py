@@ -371,6 +371,7 @@ class MutualQuerySet(models.QuerySet):
                 "sectors",
                 "sources",
                 models.Prefetch("contracts", Contract.objects.select_related("commissioner")),
+                models.Prefetch("districts", District.objects.only("name", "slug")),
             )
             .with_annual_value()
         )

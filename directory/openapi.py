@@ -301,6 +301,7 @@ SELECTION_PARAMETERS = [
     "q",
     "sector",
     "region",
+    "area",
     "legal_form",
     "funding",
     "commissioner",
@@ -316,6 +317,12 @@ PARAMETERS = {
     "q": parameter("q", "Words to find in name, summary, services, town or parent body.", string(maxLength=200)),
     "sector": parameter("sector", "A sector's slug (see /api/sectors/).", slugs("adult-social-care")),
     "region": parameter("region", "A region's slug (see /api/regions/).", slugs("north-west")),
+    "area": parameter(
+        "area",
+        "Works in this local authority district: a district's slug (as in /areas/<slug>/ and /areas.json). Mutuals "
+        "whose areas name the district, and those working across regions or nationally.",
+        slugs("leeds"),
+    ),
     "legal_form": parameter("legal_form", "A legal form.", choices(Mutual.LegalForm.values)),
     "funding": parameter("funding", "Has funding of this type.", choices(Contract.FundingType.values)),
     "commissioner": parameter(
@@ -441,6 +448,20 @@ class Examples:
                 "slug": "yorkshire-and-the-humber",
                 "name": "Yorkshire and The Humber",
                 "ons_code": "E12000003",
+            },
+            "areas": {
+                "scope": "local",
+                "districts": [{"slug": "calderdale", "name": "Calderdale"}, {"slug": "kirklees", "name": "Kirklees"}],
+                "basis": "contract",
+                "basis_label": "The area of a buyer of its services",
+                "basis_detail": "contracts with NHS Greater Huddersfield and North Kirklees CCGs and Kirklees Council "
+                "(Kirklees) and Calderdale Council (5-19 Healthy Child Programme 2025-2030).",
+                "source_urls": [
+                    "https://www.find-tender.service.gov.uk/Notice/034007-2025",
+                    "https://d3tenders.com/contract/?ocid=ocds-h6vhtk-050c3d",
+                ],
+                "quote": "The lifetime value of the contract is £3,356,753.75 [Calderdale Council] | The contract, "
+                "valued at £83,500,000 ... awarded to Locala Community Partnerships C.I.C. [Kirklees Council]",
             },
             "town": "Batley / Kirklees",
             "postcode": "WF17 5PW",

@@ -137,6 +137,21 @@ def location(mutual):
     }
 
 
+def areas(mutual):
+    """Return where the mutual works and how that was found, or None where it is not known."""
+    if not mutual.area_scope:
+        return None
+    return {
+        "scope": mutual.area_scope,
+        "districts": [{"slug": district.slug, "name": district.name} for district in mutual.districts.all()],
+        "basis": mutual.area_basis,
+        "basis_label": mutual.get_area_basis_display(),
+        "basis_detail": text(mutual.area_basis_detail),
+        "source_urls": mutual.area_source_urls.split(),
+        "quote": text(mutual.area_quote),
+    }
+
+
 def contract_facts(contract):
     return {
         "service": contract.service,
@@ -237,6 +252,40 @@ FACTS = (
             Column("region_ons_code", part("ons_code"), "ONS region code, e.g. `E12000002`", nullable(ONS_REGION)),
         ),
         ("region",),
+    ),
+    Fact(
+        "areas",
+        lambda mutual, request: areas(mutual),
+        nullable(ref("Areas")),
+        (
+            Column(
+                "area_scope",
+                part("scope"),
+                "where it works: `local`, `county`, `multi-regional` or `national`; empty if not known",
+                nullable(string(enum=Mutual.AreaScope.values)),
+            ),
+            Column(
+                "areas_served",
+                lambda value: None if value is None else joined(part("name"))(value["districts"]),
+                "the local authority districts it serves (ONS names), `; `-separated; empty for multi-regional and "
+                "national mutuals",
+                TEXT,
+            ),
+            Column(
+                "area_basis",
+                part("basis"),
+                "how its areas were found: `source`, `parent-body` or `contract`",
+                nullable(string(enum=Mutual.AreaBasis.values)),
+            ),
+            Column("area_basis_detail", part("basis_detail"), "how its areas were found, in words", TEXT),
+            Column(
+                "area_source_urls",
+                lambda value: None if value is None else SEPARATOR.join(value["source_urls"]),
+                "the pages that show where it works, `; `-separated",
+                TEXT,
+            ),
+        ),
+        ("area_scope", "area_basis", "area_basis_detail", "area_source_urls", "area_quote"),
     ),
     plain_text("town", "town or area"),
     plain_text("postcode", "registered office postcode"),
@@ -474,6 +523,18 @@ SCHEMAS = {
         basis=nullable(string(enum=Mutual.LocationBasis.values)),
         approximate=BOOLEAN,
         note=TEXT,
+    ),
+    "DistrictReference": obj(slug=string(), name=string()),
+    "Areas": obj(
+        "Where the mutual delivers its services, and how that was found. Multi-regional and national mutuals name no "
+        "districts. Areas change over time: `basis_detail` gives the sources' dates where known.",
+        scope=string(enum=Mutual.AreaScope.values),
+        districts=array(ref("DistrictReference")),
+        basis=string(enum=Mutual.AreaBasis.values),
+        basis_label=string(),
+        basis_detail=TEXT,
+        source_urls=array(URL),
+        quote=TEXT,
     ),
     "Contract": obj(commissioner=nullable(ref("CommissionerReference")), **CONTRACT_FACTS),
     "CommissionerContract": obj(mutual=ref("MutualReference"), **CONTRACT_FACTS),

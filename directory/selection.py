@@ -80,10 +80,13 @@ def describe(filterset, count):
         groups.append(group("Search", "q", [(f"“{data['q']}”", None)]))
     sectors = list(data.get("sector") or [])
     regions = list(data.get("region") or [])
+    districts = list(data.get("area") or [])
     if sectors:
         groups.append(group("Sector", "sector", [(sector.name, sector.slug) for sector in sectors]))
     if regions:
         groups.append(group("Region", "region", [(region.name, region.slug) for region in regions]))
+    if districts:
+        groups.append(group("Area", "area", [(district.name, district.slug) for district in districts]))
     others = []
     for name in ("legal_form", "funding"):
         if data.get(name):
@@ -122,6 +125,8 @@ def describe(filterset, count):
     phrase = noun
     if regions:
         phrase += f" in {listed([region_name(region) for region in regions])}"
+    if districts:
+        phrase += f"{',' if regions else ''} working in {listed([d.name for d in districts])}"
     if data.get("q"):
         phrase += f" matching “{data['q']}”"
     if others:

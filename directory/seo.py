@@ -13,7 +13,7 @@ SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 def organization(record):
     """Return a schema.org Organization for a published mutual's record, holding only the facts the directory knows."""
-    region, closed = record["region"], record["status"] == Mutual.Status.CLOSED
+    closed = record["status"] == Mutual.Status.CLOSED
     data = {
         "@context": "https://schema.org",
         "@type": "Organization",
@@ -26,12 +26,22 @@ def organization(record):
         "identifier": (
             {"@type": "PropertyValue", "propertyID": "Org-ID", "value": record["org_id"]} if record["org_id"] else None
         ),
-        "areaServed": {"@type": "AdministrativeArea", "name": region["name"]} if region else None,
+        "areaServed": area_served(record["areas"]),
     }
     address = {"addressLocality": record["town"], "postalCode": record["postcode"]}
     if any(address.values()):
         data["address"] = {"@type": "PostalAddress", **address, "addressCountry": "GB"}
     return without_blanks(data)
+
+
+def area_served(areas):
+    """Return where the mutual works as schema.org places: its districts, or England for a national mutual; None where
+    not known, and for a multi-regional one, whose regions are not recorded."""
+    if areas is None:
+        return None
+    if areas["scope"] == Mutual.AreaScope.NATIONAL:
+        return {"@type": "Country", "name": "England"}
+    return [{"@type": "AdministrativeArea", "name": district["name"]} for district in areas["districts"]] or None
 
 
 def without_blanks(data):

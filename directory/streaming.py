@@ -8,6 +8,7 @@ from itertools import chain, islice
 
 from django.core.serializers.json import DjangoJSONEncoder
 
+from .db import by_name
 from .models import Contract, Mutual, Source
 from .records import COLUMNS, credit, licensed, mutual_record, mutual_row
 
@@ -42,6 +43,13 @@ RELATED = {
         for link in Mutual.sectors.through.objects.filter(mutual__in=pks)
         .select_related("sector")
         .order_by("sector__name")
+    ),
+    "districts": lambda pks: (
+        (link.mutual_id, link.district)
+        for link in Mutual.districts.through.objects.filter(mutual__in=pks)
+        .select_related("district")
+        .only("mutual_id", "district__name", "district__slug")
+        .order_by(by_name("district__name"))
     ),
     "sources": lambda pks: ((source.mutual_id, source) for source in Source.objects.filter(mutual__in=pks)),
     "contracts": lambda pks: (

@@ -22,6 +22,7 @@ urlpatterns = [
     path("regions/<slug:slug>/", pages.region_detail, name="region-detail"),
     path("commissioners/", pages.commissioner_list, name="commissioner-list"),
     path("commissioners/<slug:slug>/", pages.commissioner_detail, name="commissioner-detail"),
+    path("areas.json", areas.area_counts, name="area-counts"),
     path("areas/<slug:slug>/", areas.area_detail, name="area-detail"),
     path("stats/", pages.statistics, name="stats"),
     path("about/", pages.about, name="about"),

@@ -11,7 +11,7 @@ from referencing import Registry, Resource
 
 from directory.models import Mutual
 from directory.openreferral import mapping
-from tests.factories import CommissionerFactory, ContractFactory, MutualFactory, SectorFactory
+from tests.factories import CommissionerFactory, ContractFactory, DistrictFactory, MutualFactory, SectorFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -70,10 +70,18 @@ def world():
         website="https://www.example.org/",
     )
     ContractFactory(mutual=located, commissioner=CommissionerFactory(name="Leeds City Council"))
+    Mutual.objects.filter(pk=located.pk).update(area_scope="local", area_basis="contract")
+    located.districts.set([DistrictFactory(name="Leeds"), DistrictFactory(name="Wakefield")])
     return {
         "located": located,
         "unlocated": MutualFactory(name="Nowhere Care CIC", primary_sector=care, latitude=None, longitude=None),
-        "closed": MutualFactory(name="Closed Care CIC", primary_sector=care, status=Mutual.Status.CLOSED),
+        "closed": MutualFactory(
+            name="Closed Care CIC",
+            primary_sector=care,
+            status=Mutual.Status.CLOSED,
+            area_scope=Mutual.AreaScope.NATIONAL,
+            area_basis=Mutual.AreaBasis.SOURCE,
+        ),
         "draft": MutualFactory(name="Draft Health CIC", primary_sector=health, is_published=False),
     }
 
@@ -132,7 +140,21 @@ class MappingTests:
             "adult-social-care",
         }
         assert service["funding"][0]["source"].startswith("Leeds City Council: public contract for ")
-        assert "service_areas" not in service
+        assert [area["name"] for area in service["service_areas"]] == ["Leeds", "Wakefield"]
+        leeds = service["service_areas"][0]
+        assert leeds["id"] == mapping.identifier("service-area", mutual.slug, "leeds")
+        assert leeds["uri"] == "http://testserver" + reverse("directory:area-detail", kwargs={"slug": "leeds"})
+        assert leeds["service_area"] == (
+            "Leeds local authority district (how this was found: the area of a buyer of its services)."
+        )
+
+    def test_a_mutual_that_worked_nationally_served_england_and_unknown_areas_are_left_out(self, client, world):
+        national = get(client, "service", record_id=mapping.identifier("service", world["closed"].slug))
+        assert [(area["name"], area["id"]) for area in national["service_areas"]] == [
+            ("England", mapping.identifier("service-area", world["closed"].slug, "england"))
+        ]
+        unknown = get(client, "service", record_id=mapping.identifier("service", world["unlocated"].slug))
+        assert "service_areas" not in unknown
 
     def test_unknown_facts_are_left_out_not_null(self, client, world):
         service = get(client, "service", record_id=mapping.identifier("service", world["unlocated"].slug))
@@ -216,8 +238,12 @@ class ListTests:
 
     def test_takes_the_same_number_of_queries_however_many_mutuals(self, client, world, django_assert_num_queries):
         client.get(reverse("directory:openreferral-services"))
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(
+            6
+        ):  # The page, its count, and each relation: sectors, sources, contracts, areas.
             client.get(reverse("directory:openreferral-services"))
         MutualFactory.create_batch(5)
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(
+            6
+        ):  # The page, its count, and each relation: sectors, sources, contracts, areas.
             client.get(reverse("directory:openreferral-services"))

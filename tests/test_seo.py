@@ -9,7 +9,14 @@ from django.urls import reverse
 
 from directory.models import Mutual
 from directory.sitemaps import MutualSitemap
-from tests.factories import CommissionerFactory, ContractFactory, MutualFactory, RegionFactory, SectorFactory
+from tests.factories import (
+    CommissionerFactory,
+    ContractFactory,
+    DistrictFactory,
+    MutualFactory,
+    RegionFactory,
+    SectorFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +60,10 @@ class OrganizationJsonLdTests:
             register=Mutual.Register.COMPANIES_HOUSE,
             registration_number="07733466",
             region=RegionFactory(name="London"),
+            area_scope=Mutual.AreaScope.LOCAL,
+            area_basis=Mutual.AreaBasis.SOURCE,
         )
+        mutual.districts.set([DistrictFactory(name="Bromley"), DistrictFactory(name="Bexley")])
         assert json_ld(client.get(mutual.get_absolute_url())) == {
             "@context": "https://schema.org",
             "@type": "Organization",
@@ -63,7 +73,10 @@ class OrganizationJsonLdTests:
             "sameAs": ["https://www.bromleyhealthcare.org.uk"],
             "foundingDate": "2011",
             "identifier": {"@type": "PropertyValue", "propertyID": "Org-ID", "value": "GB-COH-07733466"},
-            "areaServed": {"@type": "AdministrativeArea", "name": "London"},
+            "areaServed": [
+                {"@type": "AdministrativeArea", "name": "Bexley"},
+                {"@type": "AdministrativeArea", "name": "Bromley"},
+            ],
             "address": {
                 "@type": "PostalAddress",
                 "addressLocality": "Bromley",
@@ -89,6 +102,15 @@ class OrganizationJsonLdTests:
             "description": "Runs a library.",
             "url": "http://testserver" + mutual.get_absolute_url(),
         }
+
+    def test_a_national_mutual_serves_england_and_a_multi_regional_one_names_no_place(self, client):
+        national = MutualFactory(area_scope=Mutual.AreaScope.NATIONAL, area_basis=Mutual.AreaBasis.SOURCE)
+        assert json_ld(client.get(national.get_absolute_url()))["areaServed"] == {
+            "@type": "Country",
+            "name": "England",
+        }
+        wide = MutualFactory(area_scope=Mutual.AreaScope.MULTI_REGIONAL, area_basis=Mutual.AreaBasis.SOURCE)
+        assert "areaServed" not in json_ld(client.get(wide.get_absolute_url()))
 
     def test_a_closed_mutual_has_its_dissolution_year(self, client):
         mutual = MutualFactory(status=Mutual.Status.CLOSED, status_year=2019)

@@ -2,8 +2,9 @@
 service, its approximate location, and its sectors as terms of the directory's own taxonomy.
 
 Identifiers are UUIDs derived from slugs (uuid5), so a mutual keeps them across edits and re-imports. HSDS leaves a
-field out when it is not known, rather than null, so unknown facts are absent. A mutual's areas served are not mapped
-yet: service_areas stays empty until the directory records the districts each mutual serves.
+field out when it is not known, rather than null, so unknown facts are absent. A mutual's areas are its service's
+service_areas: one per local authority district it serves, or one "England" area for a mutual working across regions
+or nationally; none where its areas are not known.
 """
 
 import uuid
@@ -161,6 +162,33 @@ def funding(mutual):
     return records
 
 
+def service_areas(mutual, request):
+    """Return where the mutual's service is available: each district it serves, or England for one working across
+    regions or nationally (its regions are not recorded). Empty where its areas are not known."""
+    service_id = identifier("service", mutual.slug)
+    basis = mutual.get_area_basis_display()
+    if mutual.area_scope in Mutual.SCOPES_EVERYWHERE:
+        words = "nationally" if mutual.area_scope == Mutual.AreaScope.NATIONAL else "across several regions"
+        return [
+            {
+                "id": identifier("service-area", mutual.slug, "england"),
+                "service_id": service_id,
+                "name": "England",
+                "service_area": f"Works {words} of England (how this was found: {basis.lower()}).",
+            }
+        ]
+    return [
+        {
+            "id": identifier("service-area", mutual.slug, district.slug),
+            "service_id": service_id,
+            "name": district.name,
+            "service_area": f"{district.name} local authority district (how this was found: {basis.lower()}).",
+            "uri": absolute(request, district.get_absolute_url()),
+        }
+        for district in mutual.districts.all()
+    ]
+
+
 def service_summary(mutual, request):
     """Return a mutual's service as the lists give it: the service and its organization."""
     return present(
@@ -181,6 +209,7 @@ def service(mutual, request):
     return present(
         **service_summary(mutual, request),
         service_at_locations=[located] if located else [],
+        service_areas=service_areas(mutual, request),
         funding=funding(mutual),
         attributes=attributes(mutual, request),
     )

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db.models import Count
 from django.templatetags.static import static
 
+from mutuals_site.ops.cache import for_data_version
+
 from .models import District, Mutual
 from .records import licensed, path_around_slug
 
@@ -94,3 +96,19 @@ def area_counts_document(mutuals, request):
             for district, count in district_counts(mutuals)
         ],
     )
+
+
+def area_table(filterset):
+    """Return what the map page's table of districts shows for a MutualFilter's selection: the districts where at
+    least one of its mutuals is named, with their counts, and how many work everywhere or have no known areas."""
+
+    def compute():
+        mutuals = filterset.selection_without("sort")
+        by_scope = mutuals.count_by("area_scope")
+        return {
+            "districts": [(d.name, d.get_absolute_url(), count) for d, count in district_counts(mutuals) if count],
+            "working_everywhere": sum(by_scope.get(scope, 0) for scope in Mutual.SCOPES_EVERYWHERE),
+            "not_known": by_scope.get("", 0),
+        }
+
+    return for_data_version("area-table", filterset.selection_key(), compute)

@@ -8,6 +8,7 @@ from .listing import MutualListView, MutualMapView
 
 class EmbedMapView(MutualMapView):
     template_name = "directory/embed_map.html"
+    with_areas = False
 
 
 class EmbedListView(MutualListView):

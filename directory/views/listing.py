@@ -6,7 +6,7 @@ from django_filters.views import FilterView
 from ..facets import Facets
 from ..filters import MutualFilter
 from ..geojson import feature_collection
-from ..maps import legend, mutuals_without_region, points_limit, script_settings
+from ..maps import BOUNDARIES_CREDIT, area_table, legend, mutuals_without_region, points_limit, script_settings
 from ..models import Mutual
 from ..pagination import page_or_first
 from ..search import closest_names
@@ -50,6 +50,7 @@ class MutualMapView(SelectionMixin, FilterView):
     """Every mutual of a small selection on the map and in its list; a large one loaded by area, and listed in pages."""
 
     template_name = "directory/mutual_map.html"
+    with_areas = True  # The "Where they work" view: its districts and counts, from /areas.json and in a table.
 
     def get_queryset(self):
         return Mutual.objects.published().for_map()
@@ -59,6 +60,11 @@ class MutualMapView(SelectionMixin, FilterView):
         total = facets.total
         kwargs.update(self.large_selection(total) if total > points_limit() else self.small_selection())
         key = legend(facets["sector"])
+        if self.with_areas:
+            query = self.filterset.query_in_force().urlencode()
+            kwargs["areas"] = area_table(self.filterset)
+            kwargs["boundaries_credit"] = BOUNDARIES_CREDIT
+            kwargs["areas_url"] = reverse("directory:area-counts") + (f"?{query}" if query else "")
         return super().get_context_data(
             total=total,
             legend=key,

@@ -1,4 +1,5 @@
 /* The directory's maps. django-leaflet creates each map and announces it with a map:init event. */
+import { initAreasView } from "./areas.js";
 import { initLargeMap } from "./large.js";
 import { markerIcon } from "./markers.js";
 import { DETAIL_ZOOM, SETTINGS, readJSON } from "./settings.js";
@@ -13,6 +14,7 @@ function initListMap(map, container) {
   const config = readJSON("map-config");
   if (config) initLargeMap(map, container, glyphs, config);
   else initDirectoryMap(map, container, glyphs);
+  initAreasView(map, container);
 }
 
 function initDetailMap(map, container) {

@@ -85,6 +85,7 @@ def area_counts_document(mutuals, request):
     note needs (those working everywhere, those whose areas are not known), with the boundaries' address and credit."""
     by_scope = mutuals.count_by("area_scope")
     head, tail = path_around_slug("directory:area-detail")
+    head = request.build_absolute_uri(head)
     return licensed(
         request,
         boundaries={"url": request.build_absolute_uri(static(BOUNDARIES)), "attribution": BOUNDARIES_CREDIT},

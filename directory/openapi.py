@@ -4,6 +4,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from .filters import ALL_STATUSES, MAX_MONEY, SORTS
+from .maps import BOUNDARIES_CREDIT
 from .models import Contract, Mutual
 from .pagination import MAX_API_PAGE_SIZE, PAGE_SIZE
 from .records import COLUMNS, SCHEMAS
@@ -124,6 +125,18 @@ def document(request):
                         }
                     },
                 },
+                {"400": errors_response(example)},
+            ),
+            "/areas.json": get(
+                "countMutualsByArea",
+                "exports",
+                "How many mutuals of a selection work in each district",
+                "Every local authority district of England, by name, with how many mutuals of the selection name it "
+                "among the places they work. Those working across regions or nationally name no district: they are "
+                "counted in `working_everywhere`, in no district. The boundaries are a static GeoJSON file (its "
+                "address in `boundaries`), each district's feature with its `slug` and `name`.",
+                SELECTION_PARAMETERS,
+                json_response("AreaCounts", example.area_counts()),
                 {"400": errors_response(example)},
             ),
             "/mutuals/{slug}.json": get(
@@ -376,6 +389,14 @@ DOCUMENT_SCHEMAS = {
     ),
     "Errors": obj(errors=array(ref("Error"), minItems=1)),
     "MutualDocument": obj(**LICENSED, mutual=ref("Mutual")),
+    "AreaCounts": obj(
+        **LICENSED,
+        boundaries=obj(url=URL, attribution=string()),
+        mutuals=COUNT,
+        working_everywhere=COUNT,
+        areas_not_known=COUNT,
+        districts=array(obj(slug=string(), name=string(), count=COUNT, url=URL)),
+    ),
     "MutualExport": obj(**LICENSED, count=COUNT, results=array(ref("Mutual"))),
     "MutualPage": obj(
         **LICENSED,
@@ -408,6 +429,21 @@ class Examples:
             f"{settings.DIRECTORY['DATA_LICENCE']}. Each record lists the public sources its facts come from.",
             **payload,
         }
+
+    def area_counts(self):
+        return self.licensed(
+            boundaries={
+                "url": f"{self.base}/static/directory/data/districts.0123456789ab.geojson",
+                "attribution": BOUNDARIES_CREDIT,
+            },
+            mutuals=3,
+            working_everywhere=1,
+            areas_not_known=0,
+            districts=[
+                {"slug": "adur", "name": "Adur", "count": 0, "url": f"{self.base}/areas/adur/"},
+                {"slug": "leeds", "name": "Leeds", "count": 2, "url": f"{self.base}/areas/leeds/"},
+            ],
+        )
 
     def commissioner(self):
         return {

@@ -183,7 +183,9 @@ DATA_URLS_REGEX = r"^/(api/.*|openreferral/.*|[^/]+\.(csv|json|geojson)|[^/]+/[^
 
 # Open data: any web page may read the API and the exports (GET only, no cookies); nothing else is shared.
 CORS_ALLOW_ALL_ORIGINS = True
-CORS_URLS_REGEX = r"^/(api/.*|openreferral/.*|mutuals\.(csv|json|geojson)|mutuals/[^/]+\.json|data/[^/]+\.zip)$"
+CORS_URLS_REGEX = (
+    r"^/(api/.*|openreferral/.*|areas\.json|mutuals\.(csv|json|geojson)|mutuals/[^/]+\.json|data/[^/]+\.zip)$"
+)
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_EXPOSE_HEADERS = ["Content-Disposition", "Link"]
 

@@ -32,6 +32,7 @@ DOCUMENTED = {
     "directory:mutual-json": {},
     "directory:mutual-csv": {},
     "directory:mutual-detail-json": {"slug": SLUG},
+    "directory:area-counts": {},
     "directory:dataset-latest": {},
     "directory:dataset-download": {"number": 0},
     "directory:openreferral-about": {},
@@ -119,7 +120,7 @@ class OpenApiDocumentTests:
                     errors = list(schema_validator(document, media["schema"]).iter_errors(media["example"]))
                     assert not errors, (path, status, errors[0].message)
                     checked += 1
-        assert checked == 12
+        assert checked == 14
 
     @pytest.mark.parametrize("name", JSON_ENDPOINTS)
     def test_real_responses_fit_the_schemas_the_examples_fit(self, client, document, world, name):
@@ -267,7 +268,8 @@ class ApiMutualListTests:
     def test_takes_the_same_number_of_queries_however_many_mutuals(self, client, django_assert_num_queries, mutuals):
         for contract in ContractFactory.create_batch(mutuals):
             contract.mutual.sectors.add(SectorFactory(name="Adult social care"))
-        with django_assert_num_queries(5):
+        # The count, the page, then its sectors, sources, contracts and districts.
+        with django_assert_num_queries(6):
             assert api_list(client)["count"] == mutuals
 
 
@@ -294,7 +296,7 @@ class ApiMutualDetailTests:
     ):
         mutual = MutualFactory()
         ContractFactory.create_batch(contracts, mutual=mutual)
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(5):  # The mutual, its sectors, sources, contracts and districts.
             client.get(reverse("directory:api-mutual-detail", kwargs={"slug": mutual.slug}))
 
 

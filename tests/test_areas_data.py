@@ -195,7 +195,7 @@ class AreaCountsTests:
             "slug": "east-suffolk",
             "name": "East Suffolk",
             "count": 1,
-            "url": reverse("directory:area-detail", args=["east-suffolk"]),
+            "url": "http://testserver" + reverse("directory:area-detail", args=["east-suffolk"]),
         }
         # Those working everywhere are counted apart, never in a district; drafts nowhere.
         assert (data["mutuals"], data["working_everywhere"], data["areas_not_known"]) == (5, 1, 1)

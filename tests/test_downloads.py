@@ -197,6 +197,11 @@ class MutualCsvExportTests:
             "sectors": "adult-social-care; health",
             "region": "North West",
             "region_ons_code": "E12000002",
+            "area_scope": "",
+            "areas_served": "",
+            "area_basis": "",
+            "area_basis_detail": "",
+            "area_source_urls": "",
             "town": "Rochdale",
             "postcode": "OL16 1AB",
             "latitude": "53.615",
@@ -280,7 +285,7 @@ class MutualCsvExportTests:
     def test_takes_the_same_number_of_queries_however_many_mutuals(self, client, django_assert_num_queries, mutuals):
         for contract in ContractFactory.create_batch(mutuals):
             SourceFactory(mutual=contract.mutual)
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(7):
             response = client.get(f"{reverse('directory:mutual-csv')}?sector=health")
             assert len(csv_records(response)) == mutuals
 
@@ -335,8 +340,8 @@ class MutualJsonExportTests:
     @pytest.mark.parametrize("mutuals", [2, 8])
     def test_takes_the_same_number_of_queries_however_many_mutuals(self, client, django_assert_num_queries, mutuals):
         ContractFactory.create_batch(mutuals)
-        # The count, the mutuals, and their sectors, sources and contracts (a query each per batch of 500).
-        with django_assert_num_queries(5):
+        # The count, the mutuals, and their sectors, districts, sources and contracts (a query each per batch of 500).
+        with django_assert_num_queries(6):
             assert json_body(client.get(reverse("directory:mutual-json")))["count"] == mutuals
 
 
@@ -362,7 +367,7 @@ class MutualDetailJsonTests:
     ):
         mutual = MutualFactory()
         ContractFactory.create_batch(contracts, mutual=mutual)
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(5):  # The mutual, its sectors, sources, contracts and districts.
             client.get(reverse("directory:mutual-detail-json", kwargs={"slug": mutual.slug}))
 
 
@@ -418,8 +423,8 @@ class StreamedDownloadTests:
         with django_assert_num_queries(0):
             assert next(iter(response.streaming_content)).startswith(b"\xef\xbb\xbfname,slug,url,")
 
-    @pytest.mark.parametrize(("name", "per_download", "per_batch"), [("mutual-json", 2, 3), ("mutual-csv", 1, 3)])
-    # Per download: the selection (and the JSON's count); per batch: its sectors, sources and contracts.
+    @pytest.mark.parametrize(("name", "per_download", "per_batch"), [("mutual-json", 2, 4), ("mutual-csv", 1, 4)])
+    # Per download: the selection (and the JSON's count); per batch: its sectors, districts, sources and contracts.
     def test_queries_grow_with_batches_not_mutuals(self, client, world, batches_of_two, name, per_download, per_batch):
         with CaptureQueriesContext(connection) as queries:
             body(client.get(reverse(f"directory:{name}"), {"status": "all"}))

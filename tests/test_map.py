@@ -377,7 +377,10 @@ class LargeSelectionMapTests:
         assert config["bounds"] == [[51.5, -2.9], [pytest.approx(53.4001), -0.1]]
         assert 'id="map-config" type="application/json"' in response.text
         assert "6 mutuals" in response.text and "5 on the map, 1 location not known" in response.text
-        assert '<div id="mutual-map" class="app-map app-map--main" role="region" aria-label="Map of 5 mutuals"' in response.text
+        assert (
+            '<div id="mutual-map" class="app-map app-map--main" role="region" aria-label="Map of 5 mutuals"'
+            in response.text
+        )
         assert 'id="map-status" role="status"' in response.text
 
     def test_the_list_has_pages_of_25_with_the_listings_pagination(self, client, points_limit):

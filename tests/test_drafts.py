@@ -63,6 +63,7 @@ QUERIES = [
     f"commissioner={SHARED_BUYER}&status=all",
     "status=merged",
     "q=hidden",
+    "area=camden&area=barnet&status=all",  # Barnet: only a draft names it.
     "bbox=-10,45,5,60&zoom=5&status=all",
     "bbox=-10,45,5,60&zoom=12&status=all",
 ]

@@ -67,14 +67,24 @@ export function initAreasView(map, container) {
   let counts = null;
   let shaded = null;
   let outline = null;
+  let loadingShapes = null;
   let loading = null;
   choice.hidden = false;
+
+  /* The boundaries (a static file, cached for a year) alone, for outlining a mutual's districts. */
+  function loadShapes() {
+    loadingShapes =
+      loadingShapes ||
+      getJSON(key.dataset.boundariesUrl).then((shapes) => {
+        boundaries = shapes;
+      });
+    return loadingShapes;
+  }
 
   function load() {
     loading =
       loading ||
-      Promise.all([getJSON(key.dataset.boundariesUrl), getJSON(key.dataset.countsUrl)]).then(([shapes, data]) => {
-        boundaries = shapes;
+      Promise.all([loadShapes(), getJSON(key.dataset.countsUrl)]).then(([, data]) => {
         counts = data;
       });
     return loading;
@@ -161,7 +171,7 @@ export function initAreasView(map, container) {
     outline = null;
     if (!slug) return;
     const recordUrl = event.popup._source.feature.properties.url.replace(/\/$/, "") + ".json";
-    Promise.all([load(), getJSON(recordUrl)])
+    Promise.all([loadShapes(), getJSON(recordUrl)])
       .then(([, record]) => {
         const areas = record.mutual.areas;
         const slugs = new Set((areas?.districts || []).map((district) => district.slug));

@@ -388,14 +388,17 @@ class MutualQuerySet(models.QuerySet):
             .order_by(ended_last, by_name())
         )
 
+    def for_detail_page(self):
+        """Return mutuals with everything their own page shows, the districts it works in with their boundaries."""
+        return self.for_detail().prefetch_related("districts")
+
     def for_detail(self):
-        """Return mutuals with everything their own page shows."""
+        """Return mutuals with everything their record holds (their page, the API, the downloads)."""
         return (
             self.select_related("region", "primary_sector")
             .prefetch_related(
                 "sectors",
                 "sources",
-                models.Prefetch("districts", District.objects.only("name", "slug", "geometry")),
                 models.Prefetch("contracts", Contract.objects.select_related("commissioner")),
             )
             .with_annual_value()

@@ -33,7 +33,7 @@ class MutualDetailView(DetailView):
     template_name = "directory/mutual_detail.html"
 
     def get_queryset(self):
-        return Mutual.objects.published().for_detail()
+        return Mutual.objects.published().for_detail_page()
 
 
 def sector_list(request):

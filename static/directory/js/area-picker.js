@@ -16,9 +16,12 @@ function enhanceMenu(select) {
     dropdownArrow: () => "",
     tNoResults: () => "No council of that name",
     tStatusQueryTooShort: (minQueryLength) => `Type ${minQueryLength} or more letters for suggestions`,
-    // Choosing a name sets the menu it stands for; clearing the box clears it, so an old choice is never sent.
+    // Choosing a name sets the menu it stands for. Leaving the box (no name chosen then) keeps what it shows if that
+    // is a council's name, and clears the menu otherwise, so an old choice is never sent.
     onConfirm: (name) => {
-      const option = Array.from(select.options).find((candidate) => candidate.textContent === name);
+      const input = document.getElementById(select.id.replace(/-select$/, ""));
+      const text = (name ?? (input ? input.value : "")).trim().toLowerCase();
+      const option = Array.from(select.options).find((candidate) => candidate.value && candidate.textContent.toLowerCase() === text);
       select.value = option ? option.value : "";
     },
   });

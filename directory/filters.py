@@ -301,3 +301,11 @@ class MutualFilter(LenientFilterSet):
 
 def with_annual_value(queryset):
     return queryset if "annual_value" in queryset.query.annotations else queryset.with_annual_value()
+
+
+class DistrictFilter(django_filters.FilterSet):
+    """The areas index's search: the districts whose name holds what was typed (a name too long is ignored)."""
+
+    q = django_filters.CharFilter(
+        field_name="name", lookup_expr="icontains", label="Search the councils", max_length=100
+    )

@@ -173,6 +173,19 @@ class DistrictQuerySet(models.QuerySet):
         """Return the districts whose bounding box holds the point (edges included), by name."""
         return self.filter(west__lte=longitude, east__gte=longitude, south__lte=latitude, north__gte=latitude)
 
+    def with_active_counts(self):
+        """Annotate `active_count`: how many published, active mutuals name each district among their areas."""
+        active = MutualQuerySet.published_condition("mutuals__") & Q(mutuals__status=Mutual.Status.ACTIVE)
+        return self.annotate(active_count=Count("mutuals", filter=active))
+
+    def for_area_list(self):
+        """Return the districts the areas index lists: name, slug and active count, A to Z, without boundaries."""
+        return self.only("name", "slug").with_active_counts().order_by(by_name())
+
+    def for_picker(self):
+        """Return (slug, name) of every district, A to Z, for the "find mutuals in your area" menu."""
+        return self.order_by(by_name()).values_list("slug", "name")
+
 
 class District(models.Model):
     """One of England's local authority districts (ONS, May 2024), with its boundary as GeoJSON text."""
@@ -363,15 +376,34 @@ class MutualQuerySet(models.QuerySet):
             )
         )
 
-    def for_detail(self):
-        """Return mutuals with everything their own page shows."""
+    def for_area_page(self, district):
+        """Return the mutuals serving the district, with what its page lists, active first; `named_here` marks those
+        whose areas name it (the others work across regions or nationally)."""
+        named = Mutual.districts.through.objects.filter(mutual=OuterRef("pk"), district=district)
+        ended_last = models.Case(models.When(status=Mutual.Status.ACTIVE, then=0), default=1)
+        return (
+            self.serving([district])
+            .annotate(named_here=Exists(named))
+            .select_related("region", "primary_sector")
+            .order_by(ended_last, by_name())
+        )
+
+    def for_detail_page(self):
+        """Return mutuals with everything their own page shows, the districts it works in with their boundaries."""
+        return self.for_detail(districts=District.objects.all())
+
+    def for_detail(self, districts=None):
+        """Return mutuals with everything their record holds (their page, the API, the downloads); `districts` is the
+        QuerySet their districts are read with, by default without boundaries."""
+        if districts is None:
+            districts = District.objects.only("name", "slug")
         return (
             self.select_related("region", "primary_sector")
             .prefetch_related(
                 "sectors",
                 "sources",
                 models.Prefetch("contracts", Contract.objects.select_related("commissioner")),
-                models.Prefetch("districts", District.objects.only("name", "slug")),
+                models.Prefetch("districts", districts),
             )
             .with_annual_value()
         )
@@ -806,6 +838,16 @@ class Mutual(models.Model):
         return self.latitude is not None and self.longitude is not None
 
     @property
+    def works_everywhere(self):
+        """Return whether it works across regions or nationally, so serves every district without naming them."""
+        return self.area_scope in self.SCOPES_EVERYWHERE
+
+    @property
+    def area_sources(self):
+        """Return the pages that show where it works, as the sources partial lists them."""
+        return [AreaSource(url) for url in self.area_source_urls.split()]
+
+    @property
     def location_is_approximate(self):
         return self.has_location and self.location_basis != self.LocationBasis.ADDRESS
 
@@ -827,6 +869,19 @@ class Mutual(models.Model):
     def evidence_caveat(self):
         """Return a sentence on what the sources do not show, or '' when they show a staff-controlled mutual."""
         return EVIDENCE_CAVEATS.get(self.evidence, "")
+
+
+class AreaSource:
+    """A page that shows where a mutual works (one line of Mutual.area_source_urls), listed like a Source."""
+
+    backs = "where it works"
+
+    def __init__(self, url):
+        self.url = url
+
+    @property
+    def label(self):
+        return urlsplit(self.url).hostname.removeprefix("www.")
 
 
 STATUS_COLOURS = {

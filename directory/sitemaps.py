@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 
 from .db import by_name
-from .models import Commissioner, Mutual, Region, Sector
+from .models import Commissioner, District, Mutual, Region, Sector
 from .records import path_around_slug
 
 
@@ -18,6 +18,7 @@ class PageSitemap(Sitemap):
         "directory:stats",
         "directory:sector-list",
         "directory:region-list",
+        "directory:area-list",
         "directory:commissioner-list",
         "directory:about",
         "directory:accessibility",
@@ -63,7 +64,7 @@ class GroupSitemap(Sitemap):
         self.model = model
 
     def items(self):
-        return self.model.objects.order_by(by_name())
+        return self.model.objects.only("slug").order_by(by_name())
 
 
 class CommissionerSitemap(Sitemap):
@@ -78,5 +79,6 @@ SITEMAPS = {
     "mutuals": MutualSitemap,
     "sectors": GroupSitemap(Sector),
     "regions": GroupSitemap(Region),
+    "areas": GroupSitemap(District),
     "commissioners": CommissionerSitemap,
 }

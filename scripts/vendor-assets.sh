@@ -6,6 +6,7 @@ set -euo pipefail
 
 GOVUK_FRONTEND_VERSION="5.14.0"
 MARKERCLUSTER_VERSION="1.5.3"
+AUTOCOMPLETE_VERSION="3.0.1"
 SASS_VERSION="1.108.2"
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,6 +26,7 @@ cat >package.json <<JSON
   "dependencies": {
     "govuk-frontend": "$GOVUK_FRONTEND_VERSION",
     "leaflet.markercluster": "$MARKERCLUSTER_VERSION",
+    "accessible-autocomplete": "$AUTOCOMPLETE_VERSION",
     "sass": "$SASS_VERSION"
   }
 }
@@ -34,10 +36,13 @@ npm install --ignore-scripts --no-audit --no-fund --loglevel=error
 
 govuk="$work/node_modules/govuk-frontend"
 cluster="$work/node_modules/leaflet.markercluster"
+autocomplete="$work/node_modules/accessible-autocomplete"
 [[ "$(node -p "require('$govuk/package.json').license")" == "MIT" ]] \
     || fail "govuk-frontend is no longer MIT: review the licence before vendoring"
 [[ "$(node -p "require('$cluster/package.json').license")" == "MIT" ]] \
     || fail "leaflet.markercluster is no longer MIT: review the licence before vendoring"
+[[ "$(node -p "require('$autocomplete/package.json').license")" == "MIT" ]] \
+    || fail "accessible-autocomplete is no longer MIT: review the licence before vendoring"
 
 # GOV.UK Frontend with the system font stack, because the GDS Transport font and the crown
 # and crest are reserved for GOV.UK. Setting names are from dist/govuk/settings/.
@@ -74,7 +79,7 @@ grep -q -- "--govuk-frontend-version: \"$GOVUK_FRONTEND_VERSION\"" "$css" \
     || fail "compiled CSS is not GOV.UK Frontend $GOVUK_FRONTEND_VERSION"
 
 out="$work/out"
-mkdir -p "$out/govuk-frontend" "$out/leaflet.markercluster"
+mkdir -p "$out/govuk-frontend" "$out/leaflet.markercluster" "$out/accessible-autocomplete"
 
 cp "$css" "$out/govuk-frontend/"
 # The package README says to copy the .map along with the .js.
@@ -114,12 +119,16 @@ cp "$cluster/dist/leaflet.markercluster.js" "$cluster/dist/leaflet.markercluster
     "$out/leaflet.markercluster/"
 cp "$cluster/MIT-LICENCE.txt" "$out/leaflet.markercluster/LICENSE"
 node -p "require('$cluster/package.json').version" >"$out/leaflet.markercluster/VERSION"
+# The council picker's autocomplete (templates/directory/includes/_area_picker.html), with its maps for the same reason.
+cp "$autocomplete"/dist/accessible-autocomplete.min.{js,js.map,css,css.map} "$out/accessible-autocomplete/"
+cp "$autocomplete/LICENSE.txt" "$out/accessible-autocomplete/LICENSE.txt"
+node -p "require('$autocomplete/package.json').version" >"$out/accessible-autocomplete/VERSION"
 # npm keeps the upstream tarball's executable bits; static files should not have them.
 chmod 644 "$out"/*/*
 
-for lib in govuk-frontend leaflet.markercluster; do
+for lib in govuk-frontend leaflet.markercluster accessible-autocomplete; do
     rm -rf "${vendor_dir:?}/$lib"
     mkdir -p "$vendor_dir/$lib"
     cp "$out/$lib"/* "$vendor_dir/$lib/"
 done
-echo "Vendored GOV.UK Frontend $GOVUK_FRONTEND_VERSION and Leaflet.markercluster $MARKERCLUSTER_VERSION into static/vendor/."
+echo "Vendored GOV.UK Frontend $GOVUK_FRONTEND_VERSION, Leaflet.markercluster $MARKERCLUSTER_VERSION and accessible-autocomplete $AUTOCOMPLETE_VERSION into static/vendor/."

@@ -178,5 +178,5 @@ class AreaPageTests:
         assert leeds.get_absolute_url() == "/areas/leeds/" == reverse("directory:area-detail", args=["leeds"])
         response = client.get(leeds.get_absolute_url())
         assert response.status_code == 200
-        assert '<h1 class="govuk-heading-xl">Leeds</h1>' in response.text
+        assert '<h1 class="govuk-heading-xl">Mutuals working in Leeds</h1>' in response.text
         assert client.get("/areas/nowhere/").status_code == 404

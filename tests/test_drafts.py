@@ -166,12 +166,23 @@ def path_values(published):
 VERSIONED = {"directory:dataset", "directory:dataset-download", "directory:dataset-latest"}
 
 
+def position_in(slug):
+    """Return the query of "Use my location" for a point inside the district: its box's centre (the boxes are squares)."""
+    district = District.objects.get(slug=slug)
+    return f"lat={(district.south + district.north) / 2}&lon={(district.west + district.east) / 2}"
+
+
 def addresses(published):
+    # "Use my location" needs a position (without one it answers 400): one in the district a published mutual serves.
+    queries = {"directory:area-at": [position_in("camden")]}
     return [
         address
         for name, path in public_urls(path_values(published))
         if name not in VERSIONED
-        for address in [path, *(f"{path}?{query}" for query in QUERIES)]
+        for address in [
+            *([] if name in queries else [path]),
+            *(f"{path}?{query}" for query in queries.get(name, QUERIES)),
+        ]
     ]
 
 

@@ -306,7 +306,7 @@ class DetailMapTests:
         mutual = MutualFactory(latitude=53.8, longitude=-1.55)
         text = client.get(mutual.get_absolute_url()).text
         assert 'id="detail-map"' in text
-        assert "Approximate location: town centre (Leeds)." in text
+        assert "The pin is where it is based, approximately: town centre (Leeds)." in text
         feature = json.loads(text.split('id="detail-map-data" type="application/json">')[1].split("</script>")[0])
         assert feature["geometry"]["coordinates"] == [-1.55, 53.8]
         html5lib.HTMLParser(strict=True).parse(text)
@@ -314,8 +314,8 @@ class DetailMapTests:
     def test_a_location_from_a_street_address_is_not_called_approximate(self, client):
         mutual = MutualFactory(location_basis=Mutual.LocationBasis.ADDRESS, location_note="registered office")
         text = client.get(mutual.get_absolute_url()).text
-        assert "Location: registered office." in text
-        assert "Approximate location" not in text
+        assert "The pin is where it is based: registered office." in text
+        assert "based, approximately" not in text
 
     def test_a_mutual_without_a_location_has_no_map(self, client):
         mutual = MutualFactory(latitude=None, longitude=None, location_basis="")

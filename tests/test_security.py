@@ -24,6 +24,9 @@ DATA_SCRIPT_TYPES = {"application/json", "application/ld+json"}
 # The public routes that do not answer 200 for the fault tests' world; every other one must.
 EXPECTED_STATUS = {
     "directory:favicon": 302,
+    # The council menu's target without a choice goes to the areas index; "Use my location" without a position is a 400.
+    "directory:area-go": 302,
+    "directory:area-at": 400,
     "directory:api-not-found": 404,
     "not-found": 404,
     # The walk asks for a version of the dataset that is not the current one, and for Open Referral ids nobody has.

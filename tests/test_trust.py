@@ -67,7 +67,8 @@ class HowWeKnowTests:
     def test_how_we_know_costs_no_query(self, client, mutual, django_assert_num_queries):
         url = mutual.get_absolute_url()
         client.get(url)
-        with django_assert_num_queries(5):  # The mutual with its sectors, sources, contracts and districts.
+        # The mutual, its sectors, sources, contracts and the districts it works in.
+        with django_assert_num_queries(5):
             client.get(url)
 
 

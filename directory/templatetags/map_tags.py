@@ -1,5 +1,6 @@
 from django import template
 
+from directory.area_pages import boundaries
 from directory.geojson import mutual_feature
 from directory.maps import sector_glyph
 
@@ -16,3 +17,9 @@ def glyph(sector):
 def map_feature(context, mutual):
     """Return the mutual as the GeoJSON Feature its small map shows."""
     return mutual_feature(mutual, context["request"])
+
+
+@register.filter
+def area_boundaries(districts):
+    """Return the districts' boundaries as the GeoJSON FeatureCollection a small map shades."""
+    return boundaries(districts)

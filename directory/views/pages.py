@@ -13,7 +13,7 @@ from django.views.generic import CreateView, DetailView
 
 from .. import stats
 from ..forms import CorrectionForm, SuggestionForm
-from ..models import Commissioner, Mutual, PublishedFigure, Region, Sector
+from ..models import Commissioner, District, Mutual, PublishedFigure, Region, Sector
 from ..pagination import page_or_first
 
 
@@ -24,6 +24,7 @@ def home(request):
         "published_figures": PublishedFigure.objects.headline(),
         "sectors": Sector.objects.with_active_counts(),
         "regions": Region.objects.with_active_counts(),
+        "districts": District.objects.for_picker(),
     }
     return render(request, "directory/home.html", context)
 
@@ -32,7 +33,7 @@ class MutualDetailView(DetailView):
     template_name = "directory/mutual_detail.html"
 
     def get_queryset(self):
-        return Mutual.objects.published().for_detail()
+        return Mutual.objects.published().for_detail_page()
 
 
 def sector_list(request):

@@ -99,7 +99,7 @@ class PublicFindsAMutualOnTheMapTests:
         assert page.inner_text("h1") == world.detail.name
         assert page.title() == f"{world.detail.name} – Mutuals Directory"
         page.wait_for_selector("body[data-map-ready]")
-        assert "Approximate location" in page.inner_text(".app-detail-map")
+        assert "where it is based, approximately" in page.inner_text(".app-detail-map")
 
 
 class CommissionerDownloadsASelectionTests:

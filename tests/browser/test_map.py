@@ -258,7 +258,7 @@ class DetailMapTests:
         page.goto(url("directory:mutual-detail", slug="york-leisure-trust"))
         page.wait_for_selector(READY)
         assert page.locator("#detail-map .app-marker-icon").count() == 1
-        assert "Approximate location" in page.inner_text(".app-detail-map")
+        assert "where it is based, approximately" in page.inner_text(".app-detail-map")
 
     def test_a_mutual_without_a_location_has_no_map(self, page, world):
         page.goto(url("directory:mutual-detail", slug="nowhere-health-cic"))

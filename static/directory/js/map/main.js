@@ -1,5 +1,6 @@
 /* The directory's maps. django-leaflet creates each map and announces it with a map:init event. */
 import { initAreasView } from "./areas.js";
+import { initAreaMap, showWhereItWorks } from "./districts.js";
 import { initLargeMap } from "./large.js";
 import { markerIcon } from "./markers.js";
 import { DETAIL_ZOOM, SETTINGS, readJSON } from "./settings.js";
@@ -29,6 +30,7 @@ function initDetailMap(map, container) {
     L.circle(latlng, { radius: 2500, interactive: false, color: "#1d70b8", weight: 2, dashArray: "6 6", fillOpacity: 0.08 }).addTo(map);
   }
   map.setView(latlng, properties.approximate ? DETAIL_ZOOM.approximate : DETAIL_ZOOM.exact, { animate: false });
+  showWhereItWorks(map, latlng);
   markReady(map);
 }
 
@@ -36,4 +38,5 @@ window.addEventListener("map:init", (event) => {
   const map = event.detail.map;
   if (event.detail.id === "mutual-map") initListMap(map, map.getContainer());
   if (event.detail.id === "detail-map") initDetailMap(map, map.getContainer());
+  if (event.detail.id === "area-map") initAreaMap(map, map.getContainer());
 });

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import CreateView, DetailView
 
+from mutuals_site.ops.ratelimits import limit_reports
+
 from .. import stats
 from ..forms import CorrectionForm, SuggestionForm
 from ..models import Commissioner, Mutual, PublishedFigure, Region, Sector
@@ -117,9 +119,13 @@ def about(request):
 
 
 class ReaderReportView(CreateView):
-    """A reader's report to the editors' queue; a rate limit for every kind of report is one decorator here."""
+    """A reader's report to the editors' queue, sent at most RATELIMIT_FORMS times per client."""
 
     success_message = "Thank you. An editor will check it against its source."
+
+    @limit_reports
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         self.object = form.save()

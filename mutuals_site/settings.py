@@ -254,8 +254,14 @@ CDN_MAX_AGE = env.int("CDN_MAX_AGE", default=60)
 # process reaches its cached pages within this time. 0 reads the version for every request.
 DATA_VERSION_MAX_AGE = env.float("DATA_VERSION_MAX_AGE", default=1.0)
 DATA_VERSION_APPS = ["directory"]
-# Corrections are never shown to the public; letting them empty the cache would let anyone do so.
-DATA_VERSION_IGNORED_MODELS = ["directory.Correction"]
+# Corrections are never shown to the public; letting them empty the cache would let anyone do so. The tallies are
+# counted from the data after each change (directory/tallies.py).
+DATA_VERSION_IGNORED_MODELS = [
+    "directory.Correction",
+    "directory.Tally",
+    "directory.YearTally",
+    "directory.TallyState",
+]
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
 LOGGING = {

@@ -13,7 +13,7 @@ from django.views.generic import CreateView, DetailView
 
 from mutuals_site.ops.ratelimits import limit_reports
 
-from .. import stats
+from .. import stats, tallies
 from ..forms import CorrectionForm, SuggestionForm
 from ..models import Commissioner, Mutual, PublishedFigure, Region, Sector
 from ..pagination import page_or_first
@@ -83,7 +83,7 @@ def commissioner_detail(request, slug):
 
 def statistics(request):
     context = {
-        "stats": stats.Statistics(Mutual.objects.published()),
+        "stats": stats.Statistics(Mutual.objects.published(), tallies.Tallied() if tallies.fresh() else None),
         "published_headline": PublishedFigure.objects.headline(),
         "published_figures": PublishedFigure.objects.all(),
     }

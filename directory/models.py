@@ -746,6 +746,12 @@ class Mutual(models.Model):
             models.Index(fields=["year_spun_out"], name="mutual_year_idx"),
             models.Index(fields=["staff_count"], name="mutual_staff_idx"),
             models.Index(fields=["latitude", "longitude"], name="mutual_location_idx"),
+            # The few that work across regions or nationally, for the statistics' districts reached (partial index).
+            models.Index(
+                fields=["status", "is_published"],
+                condition=Q(area_scope__in=["multi-regional", "national"]),
+                name="mutual_everywhere_idx",
+            ),
         ]
 
     def __str__(self):

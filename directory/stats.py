@@ -9,7 +9,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from .filters import ALL_STATUSES
-from .models import Contract, Mutual, Region, Sector
+from .models import Contract, District, Mutual, Region, Sector
 
 NOT_KNOWN = "Not known"
 YEAR_BAND = 5
@@ -272,6 +272,62 @@ def by_spin_out_year(mutuals, base_query=None, source=None):
     return Breakdown("spin-out-year", "By year of spin-out", "Spun out", rows)
 
 
+@dataclass
+class ReachRow:
+    """How many districts have an active mutual named there, and how many active mutuals work everywhere."""
+
+    label: str
+    districts: int
+    of: int
+    everywhere: int
+    page_url: str = ""
+
+    @property
+    def percent(self):
+        return round(100 * self.districts / self.of) if self.of else 0
+
+    @property
+    def width(self):
+        return percent(self.districts, self.of)
+
+
+@dataclass
+class Reach:
+    """England's districts reached by active mutuals named in them, by sector and in all."""
+
+    districts: int
+    rows: list
+    total: ReachRow
+
+
+def district_reach():
+    """Return how many districts have at least one active published mutual whose areas name them, by sector and
+    overall, and how many active published mutuals work across regions or nationally (named in no district, but
+    working in all)."""
+    active = Mutual.objects.published().with_status(Mutual.Status.ACTIVE)
+    # Joined rather than `mutual__in` the active ones, which PostgreSQL would list first (every mutual, at 100k).
+    named = Mutual.districts.through.objects.filter(
+        Mutual.objects.published_condition("mutual__"), mutual__status=Mutual.Status.ACTIVE
+    ).order_by()
+    by_sector = dict(named.values_list("mutual__sectors").annotate(n=Count("district", distinct=True)))
+    everywhere = active.working_everywhere().order_by()
+    everywhere_by_sector = dict(everywhere.values_list("sectors").annotate(n=Count("pk", distinct=True)))
+    of = District.objects.count()
+    rows = [
+        ReachRow(
+            sector.name,
+            by_sector.get(sector.pk, 0),
+            of,
+            everywhere_by_sector.get(sector.pk, 0),
+            sector.get_absolute_url(),
+        )
+        for sector in Sector.objects.all()
+    ]
+    rows.sort(key=lambda row: (-row.districts, -row.everywhere, row.label))
+    total = ReachRow("Any sector", named.aggregate(n=Count("district", distinct=True))["n"], of, everywhere.count())
+    return Reach(of, [row for row in rows if row.districts or row.everywhere], total)
+
+
 def group_figures(mutuals, other, base_query):
     """Return a sector's or a region's figures: its mutuals by status, and by region or sector (`other`)."""
     status = by_status(mutuals, base_query)
@@ -303,6 +359,11 @@ class Statistics:
             by_spin_out_year(self.mutuals, source=self.source),
             self.status,
         ]
+
+    @cached_property
+    def reach(self):
+        """Districts with an active mutual named there (of every published mutual, whatever `mutuals` is)."""
+        return district_reach()
 
     @cached_property
     def totals(self):

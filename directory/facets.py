@@ -63,7 +63,7 @@ def counts(filterset):
 
 def counted(filterset):
     """Return counts(filterset), added up from the tallies when they can answer it and are up to date."""
-    if tallies.can_count(filterset) and tallies.fresh():
+    if tallies.usable_for(filterset):
         return tallies.facet_counts(filterset, ALL_STATUSES)
     return counts(filterset)
 

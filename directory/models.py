@@ -1263,6 +1263,12 @@ class Tally(models.Model):
     count = models.PositiveIntegerField()
     value = models.DecimalField(max_digits=20, decimal_places=2, null=True)
     valued = models.PositiveIntegerField()
+    # How many have a location, and the box around them (for the map of a large selection).
+    located = models.PositiveIntegerField()
+    south = models.FloatField(null=True)
+    west = models.FloatField(null=True)
+    north = models.FloatField(null=True)
+    east = models.FloatField(null=True)
 
     class Meta:
         indexes = [models.Index(fields=["sector", "funding"], name="tally_key_idx")]

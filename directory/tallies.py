@@ -16,7 +16,7 @@ import logging
 from collections import defaultdict
 
 from django.db import connection, transaction
-from django.db.models import DecimalField, Q, Subquery, Sum
+from django.db.models import DecimalField, Max, Min, Q, Subquery, Sum
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -87,7 +87,7 @@ def counting_sql(year):
     mutual = (
         Mutual.objects.published()
         .order_by()
-        .values("id", "status", "region_id", "legal_form", "year_spun_out", "status_year")
+        .values("id", "status", "region_id", "legal_form", "year_spun_out", "status_year", "latitude", "longitude")
     )
     mutual_sql, mutual_params = mutual.query.sql_with_params()
     contract, sectors = quote(Contract._meta.db_table), quote(Mutual.sectors.through._meta.db_table)
@@ -107,7 +107,8 @@ def counting_sql(year):
     def part(sector, funding, joins, group):
         table = "f" if "funded f" in joins else "v"
         sql = (
-            f"SELECT m.status, m.region_id, m.legal_form, {sector}, {funding}, COUNT(*), {value.format(t=table)}"
+            f"SELECT m.status, m.region_id, m.legal_form, {sector}, {funding}, COUNT(*), {value.format(t=table)},"
+            " COUNT(m.latitude), MIN(m.latitude), MIN(m.longitude), MAX(m.latitude), MAX(m.longitude)"
             f" FROM m {joins} GROUP BY m.status, m.region_id, m.legal_form{group}"
         )
         return sql, value_params
@@ -125,7 +126,9 @@ def counting_sql(year):
         [Tally.ANY_SECTOR, Tally.NO_FUNDING],
         [Tally.NO_SECTOR, Tally.NO_FUNDING],
     ]
-    tally_columns = "status, region_id, legal_form, sector, funding, count, value, valued"
+    tally_columns = (
+        "status, region_id, legal_form, sector, funding, count, value, valued, located, south, west, north, east"
+    )
     tally_sql = f"{common} INSERT INTO {quote(Tally._meta.db_table)} ({tally_columns}) " + " UNION ALL ".join(
         sql for sql, _ in parts
     )
@@ -143,12 +146,45 @@ def counting_sql(year):
 # The listing's facets
 
 
+def usable_for(filterset):
+    """Return whether the tallies answer this selection and are up to date; asked once per selection."""
+    if not hasattr(filterset, "tallies_usable"):
+        filterset.tallies_usable = can_count(filterset) and fresh()
+    return filterset.tallies_usable
+
+
 def can_count(filterset):
     """Return whether the tallies answer this selection's facet counts exactly."""
     chosen = {name: values for name, values in filterset.selection_key() if values}
     return (
         set(chosen) <= TALLIED_FILTERS and len(chosen.get("sector", [])) <= 1 and len(chosen.get("funding", [])) <= 1
     )
+
+
+def selection_rows(filterset, all_statuses):
+    """Return the tally rows that hold the selection's mutuals once each (see can_count())."""
+    data = filterset.cleaned_data
+    sectors, funding = list(data.get("sector") or []), list(data.get("funding") or [])
+    regions, legal_forms = [region.pk for region in data.get("region") or []], list(data.get("legal_form") or [])
+    status = data.get("status") or Mutual.Status.ACTIVE
+    rows = Tally.objects.filter(
+        sector=sectors[0].pk if sectors else Tally.ANY_SECTOR, funding=funding[0] if funding else Tally.ANY_FUNDING
+    )
+    if regions:
+        rows = rows.filter(region__in=regions)
+    if legal_forms:
+        rows = rows.filter(legal_form__in=legal_forms)
+    return rows if status == all_statuses else rows.filter(status=status)
+
+
+def extent(filterset, all_statuses):
+    """Return the same as MutualQuerySet.extent() for the selection, from the tallies (see can_count())."""
+    box = selection_rows(filterset, all_statuses).aggregate(
+        located=Sum("located"), south=Min("south"), west=Min("west"), north=Max("north"), east=Max("east")
+    )
+    located = box["located"] or 0
+    bounds = [[box["south"], box["west"]], [box["north"], box["east"]]] if located else None
+    return {"located": located, "bounds": bounds}
 
 
 def facet_counts(filterset, all_statuses):

@@ -13,6 +13,7 @@ an area…) is counted from the data.
 """
 
 import logging
+import threading
 from collections import defaultdict
 
 from django.db import connection, transaction
@@ -63,9 +64,35 @@ def rebuild():
     return True
 
 
+# Whether this thread is answering a request, and whether a change committed during it waits for a rebuild.
+requests = threading.local()
+
+
 def rebuild_after_commit(**kwargs):
-    """After a change to directory data is committed, count the tallies again (readers count from the data till then)."""
-    transaction.on_commit(rebuild_quietly)
+    """Once a change to directory data is committed, count the tallies again (readers count from the data till then).
+
+    During a request, once its response has been sent (request_finished), so that an editor's save does not wait
+    for it and the several changes of one request are counted once; elsewhere (commands, the shell) at once.
+    """
+    transaction.on_commit(rebuild_soon)
+
+
+def rebuild_soon():
+    if getattr(requests, "answering", False):
+        requests.changed = True
+    else:
+        rebuild_quietly()
+
+
+def request_started(**kwargs):
+    requests.answering, requests.changed = True, False
+
+
+def request_finished(**kwargs):
+    changed = getattr(requests, "changed", False)
+    requests.answering, requests.changed = False, False
+    if changed:
+        rebuild_quietly()
 
 
 def rebuild_quietly():

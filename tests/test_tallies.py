@@ -256,3 +256,21 @@ class PagesFromTalliesTests:
         world(5, size=30)
         rebuild_committed()
         assert [queries_for(client, url, params) for url, params in pages] == few
+
+
+@pytest.mark.django_db(transaction=True)
+class CountedAfterTheResponseTests:
+    def test_a_change_during_a_request_is_counted_once_its_response_is_sent(self):
+        MutualFactory()
+        tallies.rebuild()
+        assert tallies.fresh()
+        tallies.request_started()
+        MutualFactory(name="Another Mutual CIC")  # Committed at once (autocommit), counted after the response.
+        assert not tallies.fresh()
+        tallies.request_finished()
+        assert tallies.fresh()
+        assert Tally.objects.filter(sector=Tally.ANY_SECTOR, funding=Tally.ANY_FUNDING).get().count == 2
+
+    def test_outside_a_request_a_change_is_counted_once_committed(self):
+        MutualFactory()
+        assert tallies.fresh()

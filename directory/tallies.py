@@ -85,6 +85,8 @@ def rebuild_soon():
 
 
 def request_started(**kwargs):
+    if getattr(requests, "changed", False):  # The last request's response was never closed: count them now.
+        rebuild_quietly()
     requests.answering, requests.changed = True, False
 
 

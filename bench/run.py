@@ -140,6 +140,8 @@ def serve(port, workers, cached, log):
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
         "PAGE_CACHE": "true" if cached else "false",
+        # wrk from one address would be over the rate limits at once.
+        "RATELIMIT_ENABLE": "false",
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_WORKERS": str(workers),
     }

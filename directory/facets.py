@@ -7,6 +7,7 @@ from django.db.models import Count
 
 from mutuals_site.ops.cache import for_data_version
 
+from . import tallies
 from .db import by_name
 from .filters import ALL_STATUSES
 from .models import Contract, Mutual, Region, Sector
@@ -60,12 +61,19 @@ def counts(filterset):
     }
 
 
+def counted(filterset):
+    """Return counts(filterset), added up from the tallies when they can answer it and are up to date."""
+    if tallies.usable_for(filterset):
+        return tallies.facet_counts(filterset, ALL_STATUSES)
+    return counts(filterset)
+
+
 class Facets:
     """The facets of a MutualFilter's selection, counted once per selection and data version (see counts())."""
 
     def __init__(self, filterset):
         self.filterset = filterset
-        self.counts = for_data_version("facet-counts", filterset.selection_key(), lambda: counts(filterset))
+        self.counts = for_data_version("facet-counts", filterset.selection_key(), lambda: counted(filterset))
 
     @property
     def total(self):

@@ -9,7 +9,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from .filters import ALL_STATUSES
-from .models import Contract, Mutual, Region, Sector
+from .models import Contract, District, Mutual, Region, Sector
 
 NOT_KNOWN = "Not known"
 YEAR_BAND = 5
@@ -114,6 +114,39 @@ def contract_values(mutuals, field):
     return {row[field]: (row["total"], row["valued"]) for row in rows}
 
 
+class Counted:
+    """The counts and values of a set of mutuals by one dimension, counted from the data (see tallies.Tallied)."""
+
+    def __init__(self, mutuals):
+        self.mutuals = mutuals
+
+    def counts(self, field):
+        """Return {value of `field`: (mutuals, active mutuals)}; `field` "funding_type" for their contracts' types."""
+        if field == "funding_type":
+            contracts = Contract.objects.filter(mutual__in=self.mutuals.values("pk")).order_by()
+            active = Q(mutual__status=Mutual.Status.ACTIVE)
+            rows = contracts.values("funding_type").annotate(
+                count=Count("mutual", distinct=True), active=Count("mutual", filter=active, distinct=True)
+            )
+            return {row["funding_type"]: (row["count"], row["active"]) for row in rows}
+        return mutual_counts(self.mutuals, field)
+
+    def values(self, field):
+        """Return {value of `field`: (known annual value of current contracts, mutuals with one)}."""
+        return contract_values(self.mutuals, field if field == "funding_type" else f"mutual__{field}")
+
+    def unfunded(self):
+        """Return how many mutuals have no funding recorded, and how many of them are active."""
+        unfunded = self.mutuals.exclude(pk__in=Contract.objects.values("mutual")).aggregate(
+            count=Count("pk"), active=Count("pk", filter=Q(status=Mutual.Status.ACTIVE))
+        )
+        return unfunded["count"], unfunded["active"]
+
+
+def source_for(mutuals, source):
+    return source if source is not None else Counted(mutuals)
+
+
 def make_row(label, key, counts, values, query=None, page_url=""):
     count, active = counts.get(key, (0, 0))
     value, valued = values.get(key, (None, 0))
@@ -126,9 +159,9 @@ def by_count(rows):
     return known + [row for row in rows if row.label == NOT_KNOWN and row.count]
 
 
-def by_sector(mutuals, base_query=None):
+def by_sector(mutuals, base_query=None, source=None):
     """Return mutuals and their value by sector; a mutual in several sectors counts in each."""
-    rows = group_rows(mutuals, Sector, "sectors", "sector", base_query)
+    rows = group_rows(source_for(mutuals, source), Sector, "sectors", "sector", base_query)
     return Breakdown(
         "sector",
         "By sector",
@@ -139,15 +172,15 @@ def by_sector(mutuals, base_query=None):
     )
 
 
-def by_region(mutuals, base_query=None):
+def by_region(mutuals, base_query=None, source=None):
     """Return mutuals and their value by the region of England they are based in."""
-    rows = group_rows(mutuals, Region, "region", "region", base_query)
+    rows = group_rows(source_for(mutuals, source), Region, "region", "region", base_query)
     return Breakdown("region", "By region", "Region", by_count(rows))
 
 
-def group_rows(mutuals, model, relation, param, base_query=None):
-    counts = mutual_counts(mutuals, relation)
-    values = contract_values(mutuals, f"mutual__{relation}")
+def group_rows(source, model, relation, param, base_query=None):
+    counts = source.counts(relation)
+    values = source.values(relation)
     rows = []
     for group in model.objects.all():
         row = make_row(group.name, group.pk, counts, values, {**(base_query or {}), param: group.slug})
@@ -157,24 +190,25 @@ def group_rows(mutuals, model, relation, param, base_query=None):
     return rows
 
 
-def by_choice(mutuals, field, choices, base_query=None):
-    counts = mutual_counts(mutuals, field)
-    values = contract_values(mutuals, f"mutual__{field}")
+def by_choice(source, field, choices, base_query=None):
+    counts = source.counts(field)
+    values = source.values(field)
     rows = [make_row(label, value, counts, values, {**(base_query or {}), field: value}) for value, label in choices]
     rows.append(make_row(NOT_KNOWN, "", counts, values))
     return rows
 
 
-def by_legal_form(mutuals, base_query=None):
+def by_legal_form(mutuals, base_query=None, source=None):
     """Return mutuals and their value by legal form."""
-    rows = by_choice(mutuals, "legal_form", Mutual.LegalForm.choices, base_query)
+    rows = by_choice(source_for(mutuals, source), "legal_form", Mutual.LegalForm.choices, base_query)
     return Breakdown("legal-form", "By legal form", "Legal form", by_count(rows))
 
 
-def by_status(mutuals, base_query=None):
+def by_status(mutuals, base_query=None, source=None):
     """Return mutuals and their value by lifecycle status: the directory's record of survival."""
-    counts = mutual_counts(mutuals, "status")
-    values = contract_values(mutuals, "mutual__status")
+    source = source_for(mutuals, source)
+    counts = source.counts("status")
+    values = source.values("status")
     rows = [
         make_row(label, value, counts, values, {**(base_query or {}), "status": value})
         for value, label in Mutual.Status.choices
@@ -188,26 +222,17 @@ def by_status(mutuals, base_query=None):
     )
 
 
-def by_funding(mutuals, base_query=None):
+def by_funding(mutuals, base_query=None, source=None):
     """Return mutuals by the types of funding recorded for them, and current contracts' value by funding type."""
-    contracts = Contract.objects.filter(mutual__in=mutuals.values("pk")).order_by()
-    active = Q(mutual__status=Mutual.Status.ACTIVE)
-    counts = {
-        row["funding_type"]: (row["count"], row["active"])
-        for row in contracts.values("funding_type").annotate(
-            count=Count("mutual", distinct=True), active=Count("mutual", filter=active, distinct=True)
-        )
-    }
-    values = contract_values(mutuals, "funding_type")
+    source = source_for(mutuals, source)
+    counts = source.counts("funding_type")
+    values = source.values("funding_type")
     rows = [
         make_row(label, value, counts, values, {**(base_query or {}), "funding": value})
         for value, label in Contract.FundingType.choices
     ]
-    unfunded = mutuals.exclude(pk__in=Contract.objects.values("mutual")).aggregate(
-        count=Count("pk"), active=Count("pk", filter=Q(status=Mutual.Status.ACTIVE))
-    )
     rows = by_count(rows)
-    rows.append(Row("No funding recorded", "none", unfunded["count"], unfunded["active"]))
+    rows.append(Row("No funding recorded", "none", *source.unfunded()))
     return Breakdown(
         "funding",
         "By funding type",
@@ -218,10 +243,11 @@ def by_funding(mutuals, base_query=None):
     )
 
 
-def by_spin_out_year(mutuals, base_query=None):
+def by_spin_out_year(mutuals, base_query=None, source=None):
     """Return mutuals and their value by the five-year period in which they spun out."""
-    counts = mutual_counts(mutuals, "year_spun_out")
-    values = contract_values(mutuals, "mutual__year_spun_out")
+    source = source_for(mutuals, source)
+    counts = source.counts("year_spun_out")
+    values = source.values("year_spun_out")
     years = [year for year in counts if year is not None]
     rows = []
     if years:
@@ -246,6 +272,62 @@ def by_spin_out_year(mutuals, base_query=None):
     return Breakdown("spin-out-year", "By year of spin-out", "Spun out", rows)
 
 
+@dataclass
+class ReachRow:
+    """How many districts have an active mutual named there, and how many active mutuals work everywhere."""
+
+    label: str
+    districts: int
+    of: int
+    everywhere: int
+    page_url: str = ""
+
+    @property
+    def percent(self):
+        return round(100 * self.districts / self.of) if self.of else 0
+
+    @property
+    def width(self):
+        return percent(self.districts, self.of)
+
+
+@dataclass
+class Reach:
+    """England's districts reached by active mutuals named in them, by sector and in all."""
+
+    districts: int
+    rows: list
+    total: ReachRow
+
+
+def district_reach():
+    """Return how many districts have at least one active published mutual whose areas name them, by sector and
+    overall, and how many active published mutuals work across regions or nationally (named in no district, but
+    working in all)."""
+    active = Mutual.objects.published().with_status(Mutual.Status.ACTIVE)
+    # Joined rather than `mutual__in` the active ones, which PostgreSQL would list first (every mutual, at 100k).
+    named = Mutual.districts.through.objects.filter(
+        Mutual.objects.published_condition("mutual__"), mutual__status=Mutual.Status.ACTIVE
+    ).order_by()
+    by_sector = dict(named.values_list("mutual__sectors").annotate(n=Count("district", distinct=True)))
+    everywhere = active.working_everywhere().order_by()
+    everywhere_by_sector = dict(everywhere.values_list("sectors").annotate(n=Count("pk", distinct=True)))
+    of = District.objects.count()
+    rows = [
+        ReachRow(
+            sector.name,
+            by_sector.get(sector.pk, 0),
+            of,
+            everywhere_by_sector.get(sector.pk, 0),
+            sector.get_absolute_url(),
+        )
+        for sector in Sector.objects.all()
+    ]
+    rows.sort(key=lambda row: (-row.districts, -row.everywhere, row.label))
+    total = ReachRow("Any sector", named.aggregate(n=Count("district", distinct=True))["n"], of, everywhere.count())
+    return Reach(of, [row for row in rows if row.districts or row.everywhere], total)
+
+
 def group_figures(mutuals, other, base_query):
     """Return a sector's or a region's figures: its mutuals by status, and by region or sector (`other`)."""
     status = by_status(mutuals, base_query)
@@ -257,24 +339,31 @@ def group_figures(mutuals, other, base_query):
 class Statistics:
     """Every breakdown of a set of mutuals, computed when first read."""
 
-    def __init__(self, mutuals):
+    def __init__(self, mutuals, source=None):
+        """`source` (tallies.Tallied) gives the counts and values of every published mutual without counting them."""
         self.mutuals = mutuals
+        self.source = source_for(mutuals, source)
         self.year = timezone.localdate().year
 
     @cached_property
     def status(self):
-        return by_status(self.mutuals)
+        return by_status(self.mutuals, source=self.source)
 
     @cached_property
     def breakdowns(self):
         return [
-            by_sector(self.mutuals),
-            by_region(self.mutuals),
-            by_legal_form(self.mutuals),
-            by_funding(self.mutuals),
-            by_spin_out_year(self.mutuals),
+            by_sector(self.mutuals, source=self.source),
+            by_region(self.mutuals, source=self.source),
+            by_legal_form(self.mutuals, source=self.source),
+            by_funding(self.mutuals, source=self.source),
+            by_spin_out_year(self.mutuals, source=self.source),
             self.status,
         ]
+
+    @cached_property
+    def reach(self):
+        """Districts with an active mutual named there (of every published mutual, whatever `mutuals` is)."""
+        return district_reach()
 
     @cached_property
     def totals(self):

@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "mutuals_site.ops.csp.CSPMiddleware",
     # Before CommonMiddleware, which can answer (redirect) before CORS headers are added.
     "corsheaders.middleware.CorsMiddleware",
+    # Inside CORS (a refused request still says it may be read) and outside the page cache (cached copies count too).
+    "mutuals_site.ops.ratelimits.DataRateLimitMiddleware",
     # Public reads go to the read replica, when there is one (DATABASE_REPLICA_URL), the page cache's included.
     "mutuals_site.ops.routers.PublicReadsMiddleware",
     # A cache hit skips everything below; responses are judged personal by the cookies those set (ops/cache.py).
@@ -227,6 +229,19 @@ CONTENT_SECURITY_POLICY = {
 EMBED_URLS_REGEX = r"^/embed/"
 EMBED_FRAME_ANCESTORS = env.list("EMBED_FRAME_ANCESTORS", default=["*"])
 
+# Rate limits per client, counted in the cache (shared by every server when it is Redis): see README "Rate limits".
+# A rate is "<requests>/<period>", the period s, m, h or d, e.g. "5/m"; empty means no limit.
+RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
+RATELIMIT_FORMS = env.str("RATELIMIT_FORMS", default="5/m")
+RATELIMIT_API = env.str("RATELIMIT_API", default="120/m")
+RATELIMIT_DATA_URLS_REGEX = CORS_URLS_REGEX
+# While the cache cannot be reached, nothing is counted and nothing refused.
+RATELIMIT_FAIL_OPEN = True
+RATELIMIT_IP_META_KEY = "mutuals_site.ops.ratelimits.client_ip"
+# How many proxies in front of the app servers append the address they saw to X-Forwarded-For (Caddy in compose.yaml:
+# 1). 0 (no proxy): the client is REMOTE_ADDR. Never more than there are, or clients could choose their own address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
 # Caching: see README "Caching". Pages are checked against the data version, so a cache never serves old data, except
 # (marked so) while the database cannot be reached.
 CACHES = {"default": cache_config(env.str("CACHE_URL", default="locmemcache://"))}
@@ -241,8 +256,14 @@ CDN_MAX_AGE = env.int("CDN_MAX_AGE", default=60)
 # process reaches its cached pages within this time. 0 reads the version for every request.
 DATA_VERSION_MAX_AGE = env.float("DATA_VERSION_MAX_AGE", default=1.0)
 DATA_VERSION_APPS = ["directory"]
-# Corrections are never shown to the public; letting them empty the cache would let anyone do so.
-DATA_VERSION_IGNORED_MODELS = ["directory.Correction"]
+# Corrections are never shown to the public; letting them empty the cache would let anyone do so. The tallies are
+# counted from the data after each change (directory/tallies.py).
+DATA_VERSION_IGNORED_MODELS = [
+    "directory.Correction",
+    "directory.Tally",
+    "directory.YearTally",
+    "directory.TallyState",
+]
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
 LOGGING = {

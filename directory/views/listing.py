@@ -3,8 +3,9 @@
 from django.urls import reverse
 from django_filters.views import FilterView
 
+from .. import tallies
 from ..facets import Facets
-from ..filters import MutualFilter
+from ..filters import ALL_STATUSES, MutualFilter
 from ..geojson import feature_collection
 from ..maps import BOUNDARIES_CREDIT, area_table, legend, mutuals_without_region, points_limit, script_settings
 from ..models import Mutual
@@ -89,7 +90,10 @@ class MutualMapView(SelectionMixin, FilterView):
         }
 
     def large_selection(self, total):
-        extent = self.object_list.extent()
+        if tallies.usable_for(self.filterset):
+            extent = tallies.extent(self.filterset, ALL_STATUSES)
+        else:
+            extent = self.object_list.extent()
         page_obj, page_message = page_or_first(self.request, self.object_list, count=total)
         query = self.filterset.query_in_force().urlencode()
         geojson = reverse("directory:mutual-geojson") + (f"?{query}" if query else "")

@@ -11,7 +11,9 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import CreateView, DetailView
 
-from .. import stats
+from mutuals_site.ops.ratelimits import limit_reports
+
+from .. import stats, tallies
 from ..forms import CorrectionForm, SuggestionForm
 from ..models import Commissioner, District, Mutual, PublishedFigure, Region, Sector
 from ..pagination import page_or_first
@@ -82,7 +84,7 @@ def commissioner_detail(request, slug):
 
 def statistics(request):
     context = {
-        "stats": stats.Statistics(Mutual.objects.published()),
+        "stats": stats.Statistics(Mutual.objects.published(), tallies.Tallied() if tallies.fresh() else None),
         "published_headline": PublishedFigure.objects.headline(),
         "published_figures": PublishedFigure.objects.all(),
     }
@@ -118,9 +120,13 @@ def about(request):
 
 
 class ReaderReportView(CreateView):
-    """A reader's report to the editors' queue; a rate limit for every kind of report is one decorator here."""
+    """A reader's report to the editors' queue, sent at most RATELIMIT_FORMS times per client."""
 
     success_message = "Thank you. An editor will check it against its source."
+
+    @limit_reports
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         self.object = form.save()

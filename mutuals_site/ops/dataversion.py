@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import connections, router, transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import Signal
 from django.utils import timezone
 from simple_history.models import HistoricalChanges
 
@@ -25,6 +26,9 @@ class Version:
     number: int
     changed_at: datetime
 
+
+# Sent by bump(), inside the transaction that changed the data: for what is kept with the data (directory/tallies.py).
+changed = Signal()
 
 # By database alias: (version, monotonic() when read) of this process's last read outside a transaction; the error
 # instead of the version when the database could not be reached.
@@ -107,6 +111,7 @@ def bump(**kwargs):
         DataVersion.objects.update_or_create(pk=ROW_ID, defaults={"version": 1, "changed_at": now})
     # Once committed (at once outside a transaction), so that no thread of this process keeps the old version.
     transaction.on_commit(forget)
+    changed.send(sender=DataVersion)
 
 
 def tracked_models():

@@ -77,6 +77,20 @@ class AxeTests:
         assert uses_site_template(page), "every page, the not-found page included, is the site's own"
         assert axe_report(page) == ""
 
+    def test_axe_finds_nothing_wrong_on_the_too_many_requests_page(self, page, pages, console_errors, settings):
+        settings.RATELIMIT_ENABLE, settings.RATELIMIT_FORMS = True, "0/m"
+        open_page(page, pages["suggestion"], console_errors)
+        page.get_by_label("Name of the mutual").fill("Example Community Health CIC")
+        page.locator("textarea").first.fill("Spun out of an NHS trust in 2011; staff own it.")
+        with page.expect_response(lambda response: response.request.method == "POST") as posted:
+            page.get_by_role("button", name=re.compile("Send")).click()
+        assert posted.value.status == 429
+        console_errors[:] = [error for error in console_errors if "status of 429" not in error]
+        page.screenshot(path=SCREENSHOTS / "too-many-requests.png", full_page=True)
+        expect(page.get_by_role("heading", level=1)).to_have_text("Too many requests")
+        assert uses_site_template(page)
+        assert axe_report(page) == ""
+
     @pytest.mark.parametrize("name", WITHOUT_JAVASCRIPT)
     def test_axe_finds_nothing_wrong_without_javascript(self, page, pages, console_errors, live_server, name):
         without_scripts(page, live_server)

@@ -20,7 +20,7 @@ from django.core.management.color import no_style
 from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from directory.models import Commissioner, Mutual, Region, Sector
+from directory.models import Commissioner, District, Mutual, Region, Sector
 from directory.sitemaps import SITEMAPS
 
 RECORDED = Path(__file__).parent / "responses"
@@ -45,6 +45,9 @@ SELECTIONS = [
     "commissioner=kirklees-council&status=all",
     "spun_out_from=2010&spun_out_to=2012",
     "sector=nope&value_min=abc&page=-1",
+    "area=kirklees",
+    "sector=adult-social-care&area=east-suffolk&area=ipswich",
+    "area=nowhere",
 ]
 SELECTION_VIEWS = {
     "mutual-list",
@@ -53,10 +56,10 @@ SELECTION_VIEWS = {
     "mutual-json",
     "mutual-geojson",
     "api-mutual-list",
+    "area-counts",
 }
 NOT_RECORDED = {
     "correction-create": "holds a CSRF token, different on every request; checked by its own tests",
-    "area-detail": "a district's minimal page until the areas' pages are built (issue 13); checked by its own tests",
     "suggestion-create": "holds a CSRF token, different on every request; checked by its own tests",
     "dataset-download": "a zip file, whose files tests/test_dataset.py checks and validates",
     "dataset-latest": "a redirect to the current version's zip file, checked by tests/test_dataset.py",
@@ -84,6 +87,11 @@ def slugs(name):
         "sector-detail": Sector.objects.values_list("slug", flat=True),
         "region-detail": Region.objects.values_list("slug", flat=True),
         "commissioner-detail": Commissioner.objects.with_published_contracts().values_list("slug", flat=True),
+        # The districts a published mutual names, and one that none names.
+        "area-detail": [
+            *District.objects.filter(mutuals__in=published).values_list("slug", flat=True).distinct(),
+            District.objects.exclude(mutuals__in=published).values_list("slug", flat=True).first(),
+        ],
     }[name]
 
 

@@ -27,7 +27,7 @@ def client_ip(request):
     remote = request.META.get("REMOTE_ADDR", "")
     if proxies <= 0:
         return remote
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    forwarded = [part.strip() for part in request.headers.get("x-forwarded-for", "").split(",") if part.strip()]
     if len(forwarded) < proxies:
         return remote
     candidate = forwarded[-proxies]

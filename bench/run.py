@@ -45,18 +45,25 @@ def django_paths():
     from django.db.models import Count
     from django.urls import reverse
 
-    from directory.models import Mutual, Region, Sector
+    from directory.models import District, Mutual, Region, Sector
 
     # The same filtered listing at every size: the seed data's largest sector and region, if they are there.
     sector = Sector.objects.filter(slug="health").first() or Sector.objects.annotate(n=Count("mutuals")).latest("n")
     region = Region.objects.filter(slug="london").first() or Region.objects.annotate(n=Count("mutuals")).latest("n")
     mutual = Mutual.objects.published().exclude(name__startswith="Synthetic Mutual ").order_by("pk").first()
+    # An area's page with mutuals named there: Leeds in the seed data.
+    district = District.objects.filter(slug="leeds").first() or District.objects.order_by("slug").first()
     listing = reverse("directory:mutual-list")
+    counts = reverse("directory:area-counts")
     return [
         ("home", reverse("directory:home")),
         ("listing", listing),
         ("filtered listing", f"{listing}?sector={sector.slug}&region={region.slug}&sort=value"),
         ("mutual's page", mutual.get_absolute_url()),
+        ("areas", reverse("directory:area-list")),
+        ("an area's page", district.get_absolute_url()),
+        ("district counts", counts),
+        ("district counts of a sector", f"{counts}?sector={sector.slug}"),
     ] + [(path, path) for path in OPTIONAL_PATHS]
 
 

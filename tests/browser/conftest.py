@@ -126,7 +126,17 @@ def page(browser, live_server, viewport, context_options, console_errors, reques
             route.abort()
 
     page.route("**/*", answer_locally)
+    pending = set()
+    page.on("request", lambda request: pending.add(request))
+    page.on("requestfinished", lambda request: pending.discard(request))
+    page.on("requestfailed", lambda request: pending.discard(request))
     yield page
+    # A fetch the page started last (a popup's record, say) must be answered before the test's data is flushed:
+    # the live server reading a table that SQLite is emptying fails the next test with "database table is locked".
+    for _ in range(100):
+        if not pending:
+            break
+        page.wait_for_timeout(50)
     call = getattr(request.node, "report_call", None)
     if (call and call.failed) or console_errors:
         FAILURES.mkdir(parents=True, exist_ok=True)

@@ -110,6 +110,8 @@ def show_on_map(page, name):
     popup.get_by_role("heading", name=name).wait_for()
     # The map pans to show the popup: a click during the pan can scroll the map's box and land beside the link.
     wait_until(page, "!document.querySelector('.leaflet-map-pane.leaflet-pan-anim')")
+    # The popup fades in: axe, reading its text half-faded, would find its contrast too low.
+    wait_until(page, "getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'")
     return popup
 
 

@@ -37,6 +37,19 @@ def empty_caches():
     dataversion.forget()
 
 
+@pytest.fixture(autouse=True)
+def no_request_left_open():
+    """End every test with no request still being answered in this thread.
+
+    The test client closes a streaming response (an export) only once it is read; one left unread would leave the
+    tallies waiting for its end, and the next test's committed changes would wait with them.
+    """
+    from directory import tallies
+
+    yield
+    tallies.requests.answering = tallies.requests.changed = False
+
+
 @pytest.fixture
 def page_cache(settings):
     """Turn on the page cache and conditional GET, as in production."""

@@ -82,7 +82,11 @@ class AxeTests:
         open_page(page, pages["suggestion"], console_errors)
         page.get_by_label("Name of the mutual").fill("Example Community Health CIC")
         page.locator("textarea").first.fill("Spun out of an NHS trust in 2011; staff own it.")
-        with page.expect_response(lambda response: response.request.method == "POST") as posted:
+        # The browser logs the 429 as a failed load; wait for that message, so that it is not logged after it is removed.
+        with (
+            page.expect_console_message(lambda message: "status of 429" in message.text),
+            page.expect_response(lambda response: response.request.method == "POST") as posted,
+        ):
             page.get_by_role("button", name=re.compile("Send")).click()
         assert posted.value.status == 429
         console_errors[:] = [error for error in console_errors if "status of 429" not in error]

@@ -12,6 +12,7 @@ from directory.models import District, Mutual
 from directory.research_data import BOUNDARIES, save_districts
 from tests.factories import DistrictFactory, MutualFactory, SectorFactory, square
 from tests.helpers import queries_for
+from tests.html_forms import form_query
 from tests.research import RESEARCH
 
 pytestmark = pytest.mark.django_db
@@ -154,6 +155,46 @@ class FromTheHomePageTests:
         assert response.redirect_chain == [(reverse("directory:area-detail", kwargs={"slug": "kirklees"}), 302)]
         names = [mutual.name for mutual in response.context["mutuals"].named]
         assert "Locala Health and Wellbeing (Locala Community Partnerships CIC)" in names
+
+
+class FromTheListingTests:
+    """A commissioner narrows the listing or the map to a council from the filters, without JavaScript too."""
+
+    @pytest.mark.parametrize("page", ["directory:mutual-list", "directory:mutual-map"])
+    def test_a_buyer_chooses_leeds_in_the_filters_and_sees_who_works_there(self, client, leeds_world, page):
+        response = client.get(reverse(page))
+        menu = area_menu(response)
+        assert menu[0] == ("", "Anywhere", False)
+        assert [(value, name) for value, name, _ in menu[1:]] == [("leeds", "Leeds"), ("york", "York")]
+        assert ("area", "") in form_query(response.content, "app-filters")
+
+        chosen = [
+            (name, "leeds" if name == "area" else value) for name, value in form_query(response.content, "app-filters")
+        ]
+        response = client.get(reverse(page), chosen)
+        assert response.status_code == 200
+        assert "Part of your search was ignored" not in response.text
+        names = {mutual.name for mutual in response.context["filter"].qs}
+        assert names == {"Leeds Community Health CIC", "Leeds Care Mutual", "England Everywhere CIC"}
+        assert ("leeds", "Leeds", True) in area_menu(response)
+
+    def test_several_areas_chosen_by_address_are_all_kept_when_the_filters_are_applied(self, client, leeds_world):
+        response = client.get(reverse("directory:mutual-list"), {"area": ["leeds", "york"]})
+        assert area_menu(response) == []
+        sent = form_query(response.content, "app-filters")
+        assert [value for name, value in sent if name == "area"] == ["leeds", "york"]
+
+    def test_an_unknown_area_is_ignored_and_the_menu_says_anywhere(self, client, leeds_world):
+        response = client.get(reverse("directory:mutual-list"), {"area": "atlantis"})
+        assert "Part of your search was ignored" in response.text
+        assert [selected for _, _, selected in area_menu(response)] == [False, False, False]
+
+
+def area_menu(response):
+    """Return the filters' area menu as (value, name, selected) options; empty when there is none."""
+    document = html5lib.parse(response.content, namespaceHTMLElements=False)
+    menus = [select for select in document.iter("select") if select.get("name") == "area"]
+    return [(o.get("value"), o.text, o.get("selected") is not None) for menu in menus for o in menu.iter("option")]
 
 
 class AreaListTests:

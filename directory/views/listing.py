@@ -8,7 +8,7 @@ from ..facets import Facets
 from ..filters import ALL_STATUSES, MutualFilter
 from ..geojson import feature_collection
 from ..maps import BOUNDARIES_CREDIT, area_table, legend, mutuals_without_region, points_limit, script_settings
-from ..models import Mutual
+from ..models import District, Mutual
 from ..pagination import page_or_first
 from ..search import closest_names
 from ..selection import describe
@@ -32,6 +32,7 @@ class SelectionMixin:
             "search": search,
             "suggestions": closest_names(filterset.selection_without("q"), search) if search and not count else [],
             "ignored": [*filterset.messages, *filter(None, [page_message])],
+            "districts": District.objects.for_picker(),
         }
 
 

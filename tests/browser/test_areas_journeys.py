@@ -124,6 +124,27 @@ class UseMyLocationTests:
         )
 
 
+class FromTheFiltersTests:
+    def test_a_buyer_types_a_council_in_the_listing_s_filters(self, page):
+        page.goto("/mutuals/")
+        box = page.get_by_role("combobox", name="Area where they work")
+        box.fill("Kirkl")
+        page.get_by_role("option", name="Kirklees").click()
+        page.get_by_role("button", name="Apply filters").click()
+        expect(page).to_have_url(re.compile(r"/mutuals/\?area=kirklees$"))
+        expect(page.get_by_role("heading", level=1)).to_contain_text("working in Kirklees")
+        expect(page.get_by_role("link", name=KIRKLEES_MUTUAL)).to_be_visible()
+        expect(page.get_by_role("link", name="York Leisure Trust")).to_have_count(0)
+        # The box shows the council chosen; emptying it chooses anywhere again.
+        box = page.get_by_role("combobox", name="Area where they work")
+        expect(box).to_have_value("Kirklees")
+        box.fill("")
+        page.get_by_role("button", name="Apply filters").click()
+        expect(page).to_have_url(re.compile(r"/mutuals/\??$"))
+        expect(page.get_by_role("heading", level=1)).not_to_contain_text("Kirklees")
+        expect(page.get_by_role("combobox", name="Area where they work")).to_have_value("")
+
+
 class AreaPagesAccessibilityTests:
     @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
     @pytest.mark.parametrize(
@@ -134,6 +155,7 @@ class AreaPagesAccessibilityTests:
             ("home", "/"),
             ("mutual", "/mutuals/york-leisure-trust/"),
             ("area-search", "/areas/?q=north"),
+            ("listing-area", "/mutuals/?area=kirklees"),
         ],
     )
     def test_axe_finds_nothing_wrong(self, page, viewport, name, address):

@@ -1,6 +1,6 @@
-/* "Find mutuals working in your area": the councils' menu becomes a box that suggests names as you type (GOV.UK's
-   accessible-autocomplete), and "Use my location" asks the browser where you are. Without JavaScript the menu and
-   its button work alone. */
+/* "Find mutuals working in your area" and the filters' area: the councils' menu becomes a box that suggests names as
+   you type (GOV.UK's accessible-autocomplete), and "Use my location" asks the browser where you are. Without
+   JavaScript the menu and its button work alone. */
 
 const NOT_ALLOWED = "Your browser did not share your location. Choose your council from the list instead.";
 const NOT_FOUND = "Your location could not be found. Choose your council from the list instead.";
@@ -10,7 +10,8 @@ function enhanceMenu(select) {
   if (!window.accessibleAutocomplete) return;
   window.accessibleAutocomplete.enhanceSelectElement({
     selectElement: select,
-    defaultValue: "",
+    // The council already chosen (the listing's filter), else an empty box.
+    defaultValue: select.value ? select.options[select.selectedIndex].textContent : "",
     minLength: 2,
     displayMenu: "overlay",
     dropdownArrow: () => "",

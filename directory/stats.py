@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from .db import by_name
 from .filters import ALL_STATUSES
 from .models import Contract, District, Mutual, Region, Sector
 
@@ -298,6 +299,35 @@ class Reach:
     districts: int
     rows: list
     total: ReachRow
+
+
+def headline_figures(mutuals, source=None):
+    """Return MutualQuerySet.headline_figures() of every published mutual (`mutuals`); from the tallies when `source`
+    (tallies.Tallied) is given, adding up a few hundred rows instead of counting every mutual."""
+    if source is None:
+        return mutuals.headline_figures()
+    statuses = source.counts("status")
+    values = list(source.values("status").values())
+    return {
+        "mutuals": sum(count for count, _ in statuses.values()),
+        "active": statuses.get(Mutual.Status.ACTIVE, (0, 0))[0],
+        "sectors": len([sector for sector in source.counts("sectors") if sector is not None]),
+        "regions": len([region for region in source.counts("region") if region is not None]),
+        "annual_value": sum(total for total, _ in values) if values else None,
+        "mutuals_with_value": sum(valued for _, valued in values),
+    }
+
+
+def with_active_counts(model, source=None):
+    """Return every sector or region (`model`), A to Z, each with `active_count`, how many published, active mutuals
+    it has (as GroupQuerySet.with_active_counts()); from the tallies when `source` (tallies.Tallied) is given."""
+    if source is None:
+        return model.objects.with_active_counts()
+    counts = source.counts("sectors" if model is Sector else "region")
+    groups = list(model.objects.order_by(by_name()))
+    for group in groups:
+        group.active_count = counts.get(group.pk, (0, 0))[1]
+    return groups
 
 
 def district_reach():

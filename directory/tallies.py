@@ -249,6 +249,11 @@ def facet_counts(filterset, all_statuses):
 # The statistics of every published mutual
 
 
+def of_every_published_mutual():
+    """Return the tallies (a Tallied) when they were counted for the data as it is now, else None: count from the data."""
+    return Tallied() if fresh() else None
+
+
 class Tallied:
     """The statistics' counts and values by one dimension, from the tallies: the same answers as stats.Counted."""
 

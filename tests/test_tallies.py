@@ -4,6 +4,8 @@ import random
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from directory import facets, stats, tallies
@@ -87,6 +89,13 @@ def statistics_rows(statistics):
     ]
 
 
+def home_figures(source):
+    """Return the home page's headline figures and its sectors' and regions' active counts, from `source`."""
+    published = Mutual.objects.published()
+    groups = [stats.with_active_counts(model, source) for model in (Sector, Region)]
+    return stats.headline_figures(published, source), [[(g.name, g.active_count) for g in each] for each in groups]
+
+
 def rebuild_committed():
     dataversion.bump()
     tallies.rebuild()
@@ -115,6 +124,12 @@ class TalliesAddUpTests:
         counted = stats.Statistics(published)
         assert statistics_rows(from_tallies) == statistics_rows(counted)
         assert from_tallies.totals == counted.totals
+
+    @pytest.mark.parametrize("seed", range(4))
+    def test_the_home_page_s_figures_from_the_tallies_are_those_counted_from_the_data(self, seed):
+        world(seed)
+        rebuild_committed()
+        assert home_figures(tallies.Tallied()) == home_figures(None)
 
     @pytest.mark.parametrize(
         "query",
@@ -150,6 +165,7 @@ class TalliesKeptWithTheDataTests:
         assert statistics_rows(stats.Statistics(published, tallies.Tallied())) == statistics_rows(
             stats.Statistics(published)
         )
+        assert home_figures(tallies.Tallied()) == home_figures(None)
 
     @pytest.fixture
     def committed(self, django_capture_on_commit_callbacks):
@@ -237,11 +253,24 @@ class PagesFromTalliesTests:
     def test_listing_and_statistics_read_the_tallies_once_counted(self, client):
         world(2, size=15)
         computed = client.get(reverse("directory:mutual-list"), {"status": ALL_STATUSES}).context["facets"].counts
-        stats_text = client.get(reverse("directory:stats")).text
+        summaries = ["directory:stats", "directory:home", "directory:about"]
+        counted = {name: client.get(reverse(name)).text for name in summaries}
+        dataset_figures = client.get(reverse("directory:dataset")).context["figures"]
         rebuild_committed()
         response = client.get(reverse("directory:mutual-list"), {"status": ALL_STATUSES})
         assert response.context["facets"].counts == without_zeros(computed)
-        assert client.get(reverse("directory:stats")).text == stats_text
+        assert {name: client.get(reverse(name)).text for name in summaries} == counted
+        # The dataset page names the data version, which the change moved on: its figures are the same.
+        assert client.get(reverse("directory:dataset")).context["figures"] == dataset_figures
+
+    def test_the_home_page_adds_up_the_tallies_instead_of_counting_the_mutuals(self, client):
+        world(3, size=15)
+        counting = queries_for(client, reverse("directory:home"))
+        rebuild_committed()
+        with CaptureQueriesContext(connection) as queries:
+            client.get(reverse("directory:home"))
+        assert len(queries) < counting
+        assert not [query["sql"] for query in queries if '"directory_contract"' in query["sql"]]
 
     def test_their_queries_do_not_grow_with_the_data(self, client):
         world(4, size=5)
@@ -251,6 +280,9 @@ class PagesFromTalliesTests:
             (reverse("directory:mutual-list"), {}),
             (reverse("directory:mutual-list"), {"sector": "health", "region": "london"}),
             (reverse("directory:stats"), {}),
+            (reverse("directory:home"), {}),
+            (reverse("directory:about"), {}),
+            (reverse("directory:dataset"), {}),
         ]
         few = [queries_for(client, url, params) for url, params in pages]
         world(5, size=30)

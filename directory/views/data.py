@@ -7,7 +7,7 @@ from django.views.decorators.http import require_safe
 
 from mutuals_site.ops import dataversion
 
-from .. import dataset
+from .. import dataset, stats, tallies
 from ..changes import recent_changes
 from ..models import Mutual, PublishedFigure
 from ..responses import with_data_headers
@@ -24,7 +24,7 @@ def dataset_page(request):
     mutuals = Mutual.objects.published()
     version = dataversion.current()
     context = {
-        "figures": mutuals.headline_figures(),
+        "figures": stats.headline_figures(mutuals, tallies.of_every_published_mutual()),
         "published": PublishedFigure.objects.headline(),
         "evidence_levels": evidence_levels(mutuals.count_by("evidence")),
         "changes": recent_changes(request, limit=CHANGE_LOG_LENGTH),

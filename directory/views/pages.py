@@ -20,12 +20,12 @@ from ..pagination import page_or_first
 
 
 def home(request):
-    mutuals = Mutual.objects.published()
+    counted = tallies.of_every_published_mutual()
     context = {
-        "figures": mutuals.headline_figures(),
+        "figures": stats.headline_figures(Mutual.objects.published(), counted),
         "published_figures": PublishedFigure.objects.headline(),
-        "sectors": Sector.objects.with_active_counts(),
-        "regions": Region.objects.with_active_counts(),
+        "sectors": stats.with_active_counts(Sector, counted),
+        "regions": stats.with_active_counts(Region, counted),
         "districts": District.objects.for_picker(),
     }
     return render(request, "directory/home.html", context)
@@ -84,7 +84,7 @@ def commissioner_detail(request, slug):
 
 def statistics(request):
     context = {
-        "stats": stats.Statistics(Mutual.objects.published(), tallies.Tallied() if tallies.fresh() else None),
+        "stats": stats.Statistics(Mutual.objects.published(), tallies.of_every_published_mutual()),
         "published_headline": PublishedFigure.objects.headline(),
         "published_figures": PublishedFigure.objects.all(),
     }
@@ -114,7 +114,7 @@ def accessibility(request):
 def about(request):
     context = {
         "published_figures": PublishedFigure.objects.all(),
-        "figures": Mutual.objects.published().headline_figures(),
+        "figures": stats.headline_figures(Mutual.objects.published(), tallies.of_every_published_mutual()),
     }
     return render(request, "directory/about.html", context)
 

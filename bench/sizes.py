@@ -37,10 +37,11 @@ def setup():
 def pages():
     from django.urls import reverse
 
-    from directory.models import Region, Sector
+    from directory.models import District, Region, Sector
 
     sector = Sector.objects.filter(slug="health").first() or Sector.objects.first()
     region = Region.objects.filter(slug="london").first() or Region.objects.first()
+    district = District.objects.filter(slug="leeds").first() or District.objects.first()
     listing = reverse("directory:mutual-list")
     return [
         ("listing", listing),
@@ -50,6 +51,10 @@ def pages():
         ("map", reverse("directory:mutual-map")),
         ("statistics", reverse("directory:stats")),
         ("home", reverse("directory:home")),
+        ("about", reverse("directory:about")),
+        ("area page", district.get_absolute_url()),
+        ("areas' counts", reverse("directory:area-counts")),
+        ("areas' counts, one sector", f"{reverse('directory:area-counts')}?sector={sector.slug}"),
     ]
 
 

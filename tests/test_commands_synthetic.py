@@ -7,9 +7,9 @@ from django.http import QueryDict
 from django.urls import reverse
 
 from directory.filters import MutualFilter
-from directory.models import Contract, Mutual, Region, Sector, Source
+from directory.models import Contract, District, Mutual, Region, Sector, Source
 from mutuals_site.ops import dataversion
-from tests.factories import MutualFactory, RegionFactory, SectorFactory
+from tests.factories import DistrictFactory, MutualFactory, RegionFactory, SectorFactory
 from tests.helpers import queries_for
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +35,27 @@ class MakeSyntheticMutualsTests:
         assert Source.objects.filter(mutual__in=synthetic).count() == 12
         assert Contract.objects.filter(mutual__in=synthetic).count() == 6
         assert all(m.sectors.filter(pk=m.primary_sector_id).exists() for m in synthetic)
+
+    def test_they_work_in_districts_or_everywhere_and_delete_takes_their_areas(self, groups):
+        DistrictFactory.create_batch(10)
+        real = MutualFactory(name="Real Mutual CIC", area_scope=Mutual.AreaScope.LOCAL, area_basis="source")
+        real.districts.set(District.objects.all()[:2])
+        call_command("make_synthetic_mutuals", 60, verbosity=0)
+        synthetic = Mutual.objects.exclude(pk=real.pk)
+        assert set(synthetic.values_list("area_basis", flat=True)) == {Mutual.AreaBasis.SOURCE}
+        for mutual in synthetic.prefetch_related("districts"):
+            named = len(mutual.districts.all())
+            allowed = {"local": range(1, 4), "county": range(2, 9)}.get(mutual.area_scope, range(0, 1))
+            assert named in allowed, (mutual.area_scope, named)
+        assert synthetic.filter(area_scope=Mutual.AreaScope.LOCAL).exists()
+        assert synthetic.filter(area_scope__in=Mutual.SCOPES_EVERYWHERE).exists()
+        call_command("make_synthetic_mutuals", delete=True, verbosity=0)
+        assert Mutual.districts.through.objects.filter(mutual=real).count() == 2
+        assert Mutual.districts.through.objects.count() == 2
+
+    def test_without_districts_they_work_everywhere(self, groups):
+        call_command("make_synthetic_mutuals", 10, verbosity=0)
+        assert set(Mutual.objects.values_list("area_scope", flat=True)) <= set(Mutual.SCOPES_EVERYWHERE)
 
     def test_running_it_again_adds_more_with_new_numbers(self, groups):
         call_command("make_synthetic_mutuals", 3, verbosity=0)

@@ -11,6 +11,7 @@ from directory.models import (
     ENGLAND_LONGITUDE,
     Commissioner,
     Contract,
+    District,
     Mutual,
     Region,
     Sector,
@@ -45,7 +46,8 @@ class Command(BaseCommand):
             made = self.create(count, seed, verbosity)
             summary = (
                 f"Created {count:,} synthetic mutuals with {made['sectors']:,} sector links, {made['sources']:,} sources"
-                f" and {made['contracts']:,} contracts in {took}; {synthetic_mutuals().count():,} in all."
+                f", {made['contracts']:,} contracts and {made['areas']:,} district links in {took};"
+                f" {synthetic_mutuals().count():,} in all."
             )
         else:
             raise CommandError("Give a number of mutuals to create, or --delete.")
@@ -54,7 +56,7 @@ class Command(BaseCommand):
             # Fresh statistics for the planner, and (outside a transaction) a visibility map for index-only scans.
             command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
             with connection.cursor() as cursor:
-                for model in (Mutual, Mutual.sectors.through, Source, Contract):
+                for model in (Mutual, Mutual.sectors.through, Source, Contract, Mutual.districts.through):
                     cursor.execute(f"{command} {connection.ops.quote_name(model._meta.db_table)}")
         if verbosity:
             self.stdout.write(summary)
@@ -66,14 +68,15 @@ class Command(BaseCommand):
                 "Load the seed data first (manage.py loaddata mutuals): synthetic mutuals use its sectors and regions."
             )
         commissioners = list(Commissioner.objects.all()[:50]) or [None]
+        districts = list(District.objects.values_list("pk", flat=True))
         start = synthetic_mutuals().count() + 1
         rng = random.Random(seed * 1_000_003 + start)
-        made = {"sectors": 0, "sources": 0, "contracts": 0}
+        made = {"sectors": 0, "sources": 0, "contracts": 0, "areas": 0}
         bar = progress_bar(self, verbosity, total=count, unit=" mutuals", desc="synthetic mutuals")
         for first in range(start, start + count, BATCH):
             numbers = range(first, min(first + BATCH, start + count))
             with transaction.atomic():
-                mutuals = Mutual.objects.bulk_create(self.mutual(n, rng, sectors, regions) for n in numbers)
+                mutuals = Mutual.objects.bulk_create(self.mutual(n, rng, sectors, regions, districts) for n in numbers)
                 links = Mutual.sectors.through.objects.bulk_create(
                     Mutual.sectors.through(mutual_id=m.pk, sector_id=sector.pk)
                     for m in mutuals
@@ -88,18 +91,28 @@ class Command(BaseCommand):
                     for m in mutuals
                 )
                 contracts = Contract.objects.bulk_create(self.contract(m, rng, commissioners) for m in mutuals[::2])
+                areas = Mutual.districts.through.objects.bulk_create(
+                    link for m in mutuals for link in self.areas(m, rng, districts)
+                )
             made["sectors"] += len(links)
             made["sources"] += len(sources)
             made["contracts"] += len(contracts)
+            made["areas"] += len(areas)
             bar.update(len(mutuals))
         bar.close()
         return made
 
     @staticmethod
-    def mutual(number, rng, sectors, regions):
+    def mutual(number, rng, sectors, regions, districts):
         name = f"{PREFIX}{number:06d}{SUFFIX}"
         status = rng.choices(list(Mutual.Status), weights=[85, 7, 4, 4])[0]
+        scopes = list(Mutual.AreaScope) if districts else list(Mutual.SCOPES_EVERYWHERE)
+        scope = rng.choices(scopes, weights=[70, 20, 7, 3][-len(scopes) :])[0]
         return Mutual(
+            area_scope=scope,
+            area_basis=Mutual.AreaBasis.SOURCE,
+            area_basis_detail="Synthetic areas (test data)",
+            area_source_urls=f"https://example.invalid/synthetic/{slugify(name)}/areas",
             name=name,
             slug=slugify(name),
             summary="A made-up organisation for load tests; it does not exist.",
@@ -119,6 +132,15 @@ class Command(BaseCommand):
             is_published=True,
             last_verified=date(2026, 1, 1),
         )
+
+    @staticmethod
+    def areas(mutual, rng, districts):
+        """Return the district links of a local mutual (one to three districts) or a county one (two to eight)."""
+        if mutual.area_scope not in Mutual.SCOPES_WITH_DISTRICTS:
+            return []
+        count = rng.randint(1, 3) if mutual.area_scope == Mutual.AreaScope.LOCAL else rng.randint(2, 8)
+        chosen = rng.sample(districts, min(count, len(districts)))
+        return [Mutual.districts.through(mutual_id=mutual.pk, district_id=district) for district in chosen]
 
     @staticmethod
     def contract(mutual, rng, commissioners):
@@ -145,6 +167,7 @@ class Command(BaseCommand):
             Mutual.sectors.through.objects.filter(mutual__in=ids)._raw_delete(connection.alias)
             Source.objects.filter(mutual__in=ids)._raw_delete(connection.alias)
             Contract.objects.filter(mutual__in=ids)._raw_delete(connection.alias)
+            Mutual.districts.through.objects.filter(mutual__in=ids)._raw_delete(connection.alias)
             Mutual.corrections.rel.related_model.objects.filter(mutual__in=ids).update(mutual=None)
             Mutual.objects.filter(pk__in=ids)._raw_delete(connection.alias)
         return total

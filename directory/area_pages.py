@@ -1,7 +1,8 @@
 """What an area's page shows: the mutuals named in a district by sector, those working everywhere, and its map."""
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from itertools import groupby
 
 from .maps import sector_glyph
@@ -10,41 +11,58 @@ from .models import Mutual
 COORDINATE_PLACES = 6
 
 
+# How many mutuals an area's page shows in each group (a sector's, those working everywhere, those that ended): at
+# 100,000 mutuals hundreds are named in a district and thousands work everywhere. The listing of the area has them all.
+SHOWN = 20
+
+
 @dataclass
-class SectorGroup:
-    sector: object
-    mutuals: list = field(default_factory=list)
+class Group:
+    """The first SHOWN mutuals of a group, A to Z, and how many it has in all."""
+
+    mutuals: list
+    count: int
+    sector: object = None  # a sector's group: the sector the mutuals are mainly known for
+
+    @property
+    def more(self):
+        return self.count - len(self.mutuals)
 
 
 @dataclass
 class AreaMutuals:
     """The mutuals serving a district, as its page lists them."""
 
-    by_sector: list  # SectorGroup of the active mutuals named there, by primary sector, A to Z
-    everywhere: list  # active mutuals that work across regions or nationally
-    ended: list  # closed, merged or returned in-house, named there or working everywhere
+    named: list  # every active mutual named there, by primary sector, then A to Z
+    everywhere: Group  # active mutuals that work across regions or nationally
+    ended: Group  # closed, merged or returned in-house, named there or working everywhere
+
+    @cached_property
+    def by_sector(self):
+        """Return a Group of the mutuals named there for each sector they are mainly known for, A to Z."""
+        groups = []
+        for sector, members in groupby(self.named, key=lambda mutual: mutual.primary_sector):
+            members = list(members)
+            groups.append(Group(members[:SHOWN], len(members), sector))
+        return groups
 
     @property
     def named_count(self):
-        return sum(len(group.mutuals) for group in self.by_sector)
-
-    @property
-    def named(self):
-        return [mutual for group in self.by_sector for mutual in group.mutuals]
+        return len(self.named)
 
 
 def area_mutuals(district):
-    """Return the published mutuals serving the district, grouped for its page (one query)."""
-    mutuals = list(Mutual.objects.published().for_area_page(district))
-    active = [mutual for mutual in mutuals if mutual.is_active]
-    named = sorted((mutual for mutual in active if mutual.named_here), key=lambda mutual: mutual.primary_sector.name)
+    """Return the published mutuals serving the district, grouped for its page (four queries, however many)."""
+    published = Mutual.objects.published()
+    active = published.filter(status=Mutual.Status.ACTIVE)
+    # Every active mutual named there (as many as work in one district, never the whole directory), for the map.
+    named = sorted(active.named_in([district]).for_area_page(), key=lambda mutual: mutual.primary_sector.name)
+    counts = published.area_page_counts(district)
+    ended = published.serving([district]).exclude(status=Mutual.Status.ACTIVE)
     return AreaMutuals(
-        by_sector=[
-            SectorGroup(sector, list(members))
-            for sector, members in groupby(named, key=lambda mutual: mutual.primary_sector)
-        ],
-        everywhere=[mutual for mutual in active if not mutual.named_here],
-        ended=[mutual for mutual in mutuals if not mutual.is_active],
+        named=named,
+        everywhere=Group(list(active.working_everywhere().for_area_page()[:SHOWN]), counts["everywhere"]),
+        ended=Group(list(ended.for_area_page()[:SHOWN]), counts["ended"]),
     )
 
 

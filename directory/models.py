@@ -376,16 +376,16 @@ class MutualQuerySet(models.QuerySet):
             )
         )
 
-    def for_area_page(self, district):
-        """Return the mutuals serving the district, with what its page lists, active first; `named_here` marks those
-        whose areas name it (the others work across regions or nationally)."""
-        named = Mutual.districts.through.objects.filter(mutual=OuterRef("pk"), district=district)
-        ended_last = models.Case(models.When(status=Mutual.Status.ACTIVE, then=0), default=1)
-        return (
-            self.serving([district])
-            .annotate(named_here=Exists(named))
-            .select_related("region", "primary_sector")
-            .order_by(ended_last, by_name())
+    def for_area_page(self):
+        """Return mutuals with what an area's page shows of each, A to Z."""
+        return self.select_related("region", "primary_sector").order_by(by_name())
+
+    def area_page_counts(self, district):
+        """Return how many of these mutuals serving the district work everywhere (active ones), and have ended."""
+        active = Q(status=Mutual.Status.ACTIVE)
+        return self.serving([district]).aggregate(
+            everywhere=Count("pk", filter=active & Q(area_scope__in=Mutual.SCOPES_EVERYWHERE)),
+            ended=Count("pk", filter=~active),
         )
 
     def for_detail_page(self):

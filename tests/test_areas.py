@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from directory import area_pages
 from directory.models import District, Mutual
 from directory.research_data import BOUNDARIES, save_districts
 from tests.factories import DistrictFactory, MutualFactory, SectorFactory, square
@@ -251,8 +252,8 @@ class AreaPageTests:
             ("Adult social care", ["Leeds Care Mutual"]),
             ("Health", ["Leeds Community Health CIC"]),
         ]
-        assert [m.name for m in mutuals.everywhere] == ["England Everywhere CIC"]
-        assert [m.name for m in mutuals.ended] == ["Leeds Old Mutual"]
+        assert [m.name for m in mutuals.everywhere.mutuals] == ["England Everywhere CIC"]
+        assert [m.name for m in mutuals.ended.mutuals] == ["Leeds Old Mutual"]
         page = response.content.decode()
         assert page.index("Named in Leeds") < page.index("Working everywhere") < page.index("No longer working here")
         assert "York Only CIC" not in page
@@ -293,9 +294,39 @@ class AreaPageTests:
         for n in range(extra):
             local_mutual(f"Another Leeds Mutual {n}", leeds_world["leeds"], primary_sector=SectorFactory())
             national_mutual(f"Another National Mutual {n}")
-        # The district, its mutuals.
-        with django_assert_num_queries(2):
+        # The district; the mutuals named there, those working everywhere and those that ended; how many of the last two.
+        with django_assert_num_queries(5):
             client.get(leeds_world["leeds"].get_absolute_url())
+
+    def test_of_thousands_working_everywhere_or_ended_it_shows_the_first_and_links_to_the_rest(
+        self, client, leeds_world, monkeypatch
+    ):
+        monkeypatch.setattr(area_pages, "SHOWN", 2)
+        for n in range(3):
+            national_mutual(f"National Mutual {n}")
+            national_mutual(f"Closed National Mutual {n}", status=Mutual.Status.CLOSED)
+            local_mutual(f"Leeds Care {n}", leeds_world["leeds"], primary_sector=leeds_world["care"].primary_sector)
+        response = client.get(leeds_world["leeds"].get_absolute_url())
+        mutuals = response.context["mutuals"]
+        care = mutuals.by_sector[0]
+        assert (care.sector.name, [m.name for m in care.mutuals], care.count) == (
+            "Adult social care",
+            ["Leeds Care 0", "Leeds Care 1"],
+            4,
+        )
+        assert [m.name for m in mutuals.everywhere.mutuals] == ["England Everywhere CIC", "National Mutual 0"]
+        assert [m.name for m in mutuals.ended.mutuals] == ["Closed National Mutual 0", "Closed National Mutual 1"]
+        assert (mutuals.everywhere.count, mutuals.ended.count) == (4, 4)
+        assert len(response.context["points"]) == 5  # Every one named there is on the map.
+        page = response.content.decode()
+        assert "5 active mutuals name Leeds among the areas they work in, and 4 more work across regions" in page
+        assert page.count("These are the first 2 of 4, A to Z.") == 3
+        list_url = reverse("directory:mutual-list")
+        assert f'href="{list_url}?area=leeds&amp;sector=adult-social-care">See every adult social care mutual' in page
+        assert f'href="{list_url}?area=leeds">See all the mutuals working in Leeds on the listing' in page
+        assert f'href="{list_url}?area=leeds&amp;status=all"' in page
+        assert ">National Mutual 2</a>" not in page
+        assert ">Leeds Care 2</a>" not in page  # On the map, not in the list.
 
 
 class WhereItWorksTests:

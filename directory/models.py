@@ -1346,6 +1346,19 @@ class YearTally(models.Model):
         return f"{self.count} mutuals: {self.status}, spun out {self.year_spun_out}"
 
 
+class DistrictTally(models.Model):
+    """How many active published mutuals of a sector (or of any, Tally.ANY_SECTOR) name a district among their areas,
+    or, with no district, work across regions or nationally: the statistics' districts reached, kept with the data as
+    Tally is."""
+
+    sector = models.IntegerField()
+    district = models.ForeignKey(District, null=True, on_delete=models.CASCADE, db_constraint=False, related_name="+")
+    count = models.PositiveIntegerField()
+
+    def __str__(self):
+        return f"{self.count} active mutuals of sector {self.sector} in district {self.district_id}"
+
+
 class TallyState(models.Model):
     """The data version and year the tallies were counted for: they are used only while both are still current."""
 

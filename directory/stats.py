@@ -143,6 +143,20 @@ class Counted:
         )
         return unfunded["count"], unfunded["active"]
 
+    @staticmethod
+    def reach():
+        """Return the districts reached by the active published mutuals named in them, whatever these mutuals are:
+        ({sector id: districts}, districts, {sector id: mutuals working everywhere}, mutuals working everywhere)."""
+        # Joined rather than `mutual__in` the active ones, which PostgreSQL would list first (every mutual, at 100k).
+        named = Mutual.districts.through.objects.filter(
+            Mutual.objects.published_condition("mutual__"), mutual__status=Mutual.Status.ACTIVE
+        ).order_by()
+        by_sector = dict(named.values_list("mutual__sectors").annotate(n=Count("district", distinct=True)))
+        everywhere = Mutual.objects.published().with_status(Mutual.Status.ACTIVE).working_everywhere().order_by()
+        everywhere_by_sector = dict(everywhere.values_list("sectors").annotate(n=Count("pk", distinct=True)))
+        districts = named.aggregate(n=Count("district", distinct=True))["n"]
+        return by_sector, districts, everywhere_by_sector, everywhere.count()
+
 
 def source_for(mutuals, source):
     return source if source is not None else Counted(mutuals)
@@ -330,18 +344,11 @@ def with_active_counts(model, source=None):
     return groups
 
 
-def district_reach():
+def district_reach(source=None):
     """Return how many districts have at least one active published mutual whose areas name them, by sector and
     overall, and how many active published mutuals work across regions or nationally (named in no district, but
-    working in all)."""
-    active = Mutual.objects.published().with_status(Mutual.Status.ACTIVE)
-    # Joined rather than `mutual__in` the active ones, which PostgreSQL would list first (every mutual, at 100k).
-    named = Mutual.districts.through.objects.filter(
-        Mutual.objects.published_condition("mutual__"), mutual__status=Mutual.Status.ACTIVE
-    ).order_by()
-    by_sector = dict(named.values_list("mutual__sectors").annotate(n=Count("district", distinct=True)))
-    everywhere = active.working_everywhere().order_by()
-    everywhere_by_sector = dict(everywhere.values_list("sectors").annotate(n=Count("pk", distinct=True)))
+    working in all); from the tallies when `source` (tallies.Tallied) is given."""
+    by_sector, districts, everywhere_by_sector, everywhere = (source or Counted).reach()
     of = District.objects.count()
     rows = [
         ReachRow(
@@ -354,7 +361,7 @@ def district_reach():
         for sector in Sector.objects.all()
     ]
     rows.sort(key=lambda row: (-row.districts, -row.everywhere, row.label))
-    total = ReachRow("Any sector", named.aggregate(n=Count("district", distinct=True))["n"], of, everywhere.count())
+    total = ReachRow("Any sector", districts, of, everywhere)
     return Reach(of, [row for row in rows if row.districts or row.everywhere], total)
 
 
@@ -393,7 +400,7 @@ class Statistics:
     @cached_property
     def reach(self):
         """Districts with an active mutual named there (of every published mutual, whatever `mutuals` is)."""
-        return district_reach()
+        return district_reach(self.source)
 
     @cached_property
     def totals(self):

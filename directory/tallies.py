@@ -24,7 +24,7 @@ from django.utils import timezone
 from mutuals_site.ops import dataversion
 from mutuals_site.ops.models import DataVersion
 
-from .models import Contract, Mutual, Tally, TallyState, YearTally
+from .models import Contract, DistrictTally, Mutual, Tally, TallyState, YearTally
 
 logger = logging.getLogger(__name__)
 
@@ -54,8 +54,8 @@ def rebuild():
         year = this_year()
         if (state.version, state.year) == (version, year):
             return False
-        Tally.objects.all().delete()
-        YearTally.objects.all().delete()
+        for model in (Tally, YearTally, DistrictTally):
+            model.objects.all().delete()
         with connection.cursor() as cursor:
             for sql, params in counting_sql(year):
                 cursor.execute(sql, params)
@@ -169,7 +169,27 @@ def counting_sql(year):
         f" SELECT m.status, m.year_spun_out, COUNT(*), {value.format(t='v')}"
         f" FROM m LEFT JOIN valued v ON v.mutual_id = m.id GROUP BY m.status, m.year_spun_out"
     )
-    return [(tally_sql, tally_params), (year_sql, params + value_params)]
+    return [(tally_sql, tally_params), (year_sql, params + value_params), reach_sql()]
+
+
+def reach_sql():
+    """Return the SQL and parameters that count the district tallies: the active published mutuals named in each
+    district, in all and by sector, and those working everywhere (no district), in all and by sector."""
+    quote = connection.ops.quote_name
+    active = Mutual.objects.published().filter(status=Mutual.Status.ACTIVE).order_by().values("id", "area_scope")
+    active_sql, active_params = active.query.sql_with_params()
+    links, sectors = quote(Mutual.districts.through._meta.db_table), quote(Mutual.sectors.through._meta.db_table)
+    named, in_sector = f"JOIN {links} l ON l.mutual_id = a.id", f"JOIN {sectors} s ON s.mutual_id = a.id"
+    everywhere = "WHERE a.area_scope IN (%s, %s)"
+    sql = (
+        f"WITH a AS ({active_sql}) INSERT INTO {quote(DistrictTally._meta.db_table)} (sector, district_id, count)"
+        f" SELECT %s, l.district_id, COUNT(*) FROM a {named} GROUP BY l.district_id"
+        f" UNION ALL SELECT s.sector_id, l.district_id, COUNT(*) FROM a {named} {in_sector} GROUP BY s.sector_id, l.district_id"
+        f" UNION ALL SELECT %s, NULL, COUNT(*) FROM a {everywhere}"
+        f" UNION ALL SELECT s.sector_id, NULL, COUNT(*) FROM a {in_sector} {everywhere} GROUP BY s.sector_id"
+    )  # fmt: skip
+    scopes = list(Mutual.SCOPES_EVERYWHERE)
+    return sql, [*active_params, Tally.ANY_SECTOR, Tally.ANY_SECTOR, *scopes, *scopes]
 
 
 # The listing's facets
@@ -305,6 +325,25 @@ class Tallied:
         """Return how many mutuals have no funding recorded, and how many of them are active."""
         counts = self.counts("funding_type")
         return counts.get(Tally.NO_FUNDING, (0, 0))
+
+    def reach(self):
+        """Return the districts reached, as stats.Counted.reach(): ({sector id: districts}, districts, {sector id:
+        mutuals working everywhere}, mutuals working everywhere)."""
+        rows = DistrictTally.objects.filter(count__gt=0).order_by().values("sector", "district")
+        districts = defaultdict(int)
+        everywhere = {}
+        for row in rows.annotate(n=Sum("count")):
+            if row["district"] is None:
+                everywhere[row["sector"]] = row["n"]
+            else:
+                districts[row["sector"]] += 1
+        any_sector = Tally.ANY_SECTOR
+        return (
+            {sector: n for sector, n in districts.items() if sector != any_sector},
+            districts.get(any_sector, 0),
+            {sector: n for sector, n in everywhere.items() if sector != any_sector},
+            everywhere.get(any_sector, 0),
+        )
 
     @staticmethod
     def key_value(key, value):

@@ -262,6 +262,7 @@ DATA_VERSION_IGNORED_MODELS = [
     "directory.Correction",
     "directory.Tally",
     "directory.YearTally",
+    "directory.DistrictTally",
     "directory.TallyState",
 ]
 

@@ -12,13 +12,14 @@ from directory import facets, stats, tallies
 from directory.filters import ALL_STATUSES, MutualFilter
 from directory.models import Contract, Mutual, Region, Sector, Tally, TallyState
 from mutuals_site.ops import dataversion
-from tests.factories import ContractFactory, MutualFactory, RegionFactory, SectorFactory
+from tests.factories import ContractFactory, DistrictFactory, MutualFactory, RegionFactory, SectorFactory
 from tests.helpers import queries_for
 
 pytestmark = pytest.mark.django_db
 
 REGION_NAMES = ["London", "North West", "South West", "Yorkshire and The Humber"]
 SECTOR_NAMES = ["Health", "Adult social care", "Leisure", "Libraries"]
+DISTRICT_NAMES = ["Leeds", "York", "Kirklees", "Wakefield", "Rutland"]
 
 
 LOCATIONS = [
@@ -30,13 +31,17 @@ LOCATIONS = [
 
 def world(seed, size=40):
     """Make `size` mutuals at random: any status, region (or none), legal form, 0–3 sectors, 0–3 contracts of any
-    funding type, value (or none) and end year, a few of them drafts."""
+    funding type, value (or none) and end year, any area scope (1–3 districts where it names them), a few drafts."""
     rng = random.Random(seed)
     regions = [RegionFactory(name=name) for name in REGION_NAMES]
     sectors = [SectorFactory(name=name) for name in SECTOR_NAMES]
+    districts = [DistrictFactory(name=name) for name in DISTRICT_NAMES]
     for _ in range(size):
         status = rng.choice(list(Mutual.Status))
+        scope = rng.choice(["", *Mutual.AreaScope.values])
         mutual = MutualFactory(
+            area_scope=scope,
+            area_basis=Mutual.AreaBasis.SOURCE if scope else "",
             status=status,
             status_year=None if status == Mutual.Status.ACTIVE else rng.choice([None, 2019, 2026, 2030]),
             region=rng.choice([*regions, None]),
@@ -46,6 +51,8 @@ def world(seed, size=40):
             **rng.choice(LOCATIONS)(rng),
         )
         mutual.sectors.set(rng.sample(sectors, rng.randint(0, 3)))
+        if scope in Mutual.SCOPES_WITH_DISTRICTS:
+            mutual.districts.set(rng.sample(districts, rng.randint(1, 3)))
         for _ in range(rng.choice([0, 0, 1, 2, 3])):
             value = rng.choice([None, Decimal("250000"), Decimal("1200000.50")])
             ContractFactory(
@@ -124,6 +131,8 @@ class TalliesAddUpTests:
         counted = stats.Statistics(published)
         assert statistics_rows(from_tallies) == statistics_rows(counted)
         assert from_tallies.totals == counted.totals
+        assert from_tallies.reach == counted.reach
+        assert counted.reach.total.districts and counted.reach.total.everywhere  # The world has both.
 
     @pytest.mark.parametrize("seed", range(4))
     def test_the_home_page_s_figures_from_the_tallies_are_those_counted_from_the_data(self, seed):
@@ -166,6 +175,7 @@ class TalliesKeptWithTheDataTests:
             stats.Statistics(published)
         )
         assert home_figures(tallies.Tallied()) == home_figures(None)
+        assert stats.district_reach(tallies.Tallied()) == stats.district_reach()
 
     @pytest.fixture
     def committed(self, django_capture_on_commit_callbacks):

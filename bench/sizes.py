@@ -32,6 +32,9 @@ def setup():
 
     logging.disable(logging.WARNING)  # Quietly: the table goes to standard output.
     django.setup()
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)  # Pages name their static files as in production.
 
 
 def pages():

@@ -28,7 +28,7 @@ class MakeSyntheticMutualsProgressTests:
         out, err = run("make_synthetic_mutuals", 6)
         assert "synthetic mutuals: 100%" in err and "6/6" in err
         assert out.startswith("Created 6 synthetic mutuals with ")
-        assert " sources and 3 contracts in " in out and out.rstrip().endswith("; 6 in all.")
+        assert " sources, 3 contracts and 0 district links in " in out and out.rstrip().endswith("; 6 in all.")
 
     def test_deleting_ends_with_how_many(self, groups):
         run("make_synthetic_mutuals", 2)

@@ -1,4 +1,5 @@
-"""Counts kept with the data: the Tally and YearTally rows, rebuilt after every change, and what they answer.
+"""Counts kept with the data: the Tally, YearTally and DistrictTally rows, rebuilt after every change, and what they
+answer.
 
 Counting 100,000 mutuals for the listing's facets or the statistics reads every row of the selection each time; the
 tallies hold the same counts grouped by status, region, legal form, sector and funding type (a few thousand rows at
@@ -6,6 +7,7 @@ most, however many mutuals), so those pages add up a few hundred. They are rebui
 once a change to directory data is committed (the data version's `changed` signal), and by `manage.py
 rebuild_tallies`. Every reader first checks that they were counted for the current data version and year
 (`fresh()`); if not (a rebuild not yet done, or failed), it counts from the data as before: never a wrong number.
+The district tallies hold the statistics' districts reached: the active mutuals named in each district, by sector.
 
 The listing's facets come from the tallies only for the selections they can answer exactly: by at most one sector,
 at most one funding type, any regions and legal forms, and a status; anything else (a search, a buyer, a value range,

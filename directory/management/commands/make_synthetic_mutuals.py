@@ -23,6 +23,13 @@ from mutuals_site.ops.progress import Stopwatch, progress_bar
 PREFIX, SUFFIX = "Synthetic Mutual ", " (test data)"
 MARKER = "Synthetic test data made by make_synthetic_mutuals for load tests; remove with --delete."
 BATCH = 2000
+# How often each area scope is drawn: most mutuals work locally, about one in ten across regions or nationally.
+SCOPE_WEIGHTS = {
+    Mutual.AreaScope.LOCAL: 70,
+    Mutual.AreaScope.COUNTY: 20,
+    Mutual.AreaScope.MULTI_REGIONAL: 7,
+    Mutual.AreaScope.NATIONAL: 3,
+}
 
 
 def synthetic_mutuals():
@@ -106,8 +113,11 @@ class Command(BaseCommand):
     def mutual(number, rng, sectors, regions, districts):
         name = f"{PREFIX}{number:06d}{SUFFIX}"
         status = rng.choices(list(Mutual.Status), weights=[85, 7, 4, 4])[0]
-        scopes = list(Mutual.AreaScope) if districts else list(Mutual.SCOPES_EVERYWHERE)
-        scope = rng.choices(scopes, weights=[70, 20, 7, 3][-len(scopes) :])[0]
+        # Without districts loaded, every synthetic mutual works everywhere.
+        scopes = {
+            scope: weight for scope, weight in SCOPE_WEIGHTS.items() if districts or scope in Mutual.SCOPES_EVERYWHERE
+        }
+        scope = rng.choices(list(scopes), weights=list(scopes.values()))[0]
         return Mutual(
             area_scope=scope,
             area_basis=Mutual.AreaBasis.SOURCE,
